@@ -1,0 +1,151 @@
+"""Decoded text of one instrument file, with line access and number parsing.
+
+Readers work on a :class:`Document` so that every error they raise names the
+file and the 1-based line, and so that large numeric blocks are parsed by
+pandas in one call instead of one Python ``float()`` per value.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from instruments.model import ReadError
+
+# Tried in this order: a BOM wins, then strict UTF-8, then the Windows code
+# page that instruments running Windows write, then Latin-1, which accepts
+# every byte and so always succeeds.
+ENCODINGS = ("utf-8-sig", "utf-8", "cp1252", "latin-1")
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode ``raw`` and return ``(text, encoding actually used)``.
+
+    NUL bytes are dropped because some Keysight analysers write one after
+    every field.
+    """
+    if encoding is not None:
+        return raw.decode(encoding).replace("\x00", ""), encoding
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8").replace("\x00", ""), "utf-8-sig"
+    for candidate in ENCODINGS[1:]:
+        try:
+            return raw.decode(candidate).replace("\x00", ""), candidate
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte string")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on CRLF, CR or LF, also mixed in one file, keeping line numbers.
+
+    ``str.splitlines`` is not used because it also breaks on form feeds and
+    other separators, which would shift the line numbers in error messages.
+    """
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+@dataclass
+class Document:
+    """Lines of a decoded file plus helpers that raise :class:`ReadError`."""
+
+    name: str
+    text: str
+    encoding: str
+    raw: bytes = b""
+    lines: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lines = split_lines(self.text)
+
+    def error(self, index: int | None, reason: str) -> ReadError:
+        """Build a ReadError for the line at 0-based ``index``."""
+        line = None if index is None else index + 1
+        return ReadError(self.name, line, reason)
+
+    def number(self, token: str, index: int, what: str = "a number") -> float:
+        """Parse one float on line ``index``; raise ReadError if it is not one."""
+        text = token.strip()
+        try:
+            return float(text)
+        except ValueError:
+            raise self.error(index, f"expected {what}, found {text!r}") from None
+
+    def table(
+        self,
+        start: int,
+        stop: int,
+        columns: int,
+        sep: str = ",",
+        decimal: str = ".",
+    ) -> np.ndarray:
+        """Parse lines ``start``..``stop - 1`` as a float table.
+
+        Only the first ``columns`` fields of each line are kept. The result has
+        shape ``(stop - start, columns)``. A bad value raises ReadError naming
+        its line. Finding that line, or reading NaN values, costs a second,
+        slower pass.
+        """
+        if stop <= start:
+            raise self.error(start, "no data rows")
+        block = "\n".join(self.lines[start:stop])
+        try:
+            values = _fast_table(block, columns, sep, decimal)
+        except (ValueError, pd.errors.ParserError):
+            values = None
+        if values is None or values.shape != (stop - start, columns):
+            return self._slow_table(start, stop, columns, sep, decimal)
+        if np.isnan(values).any():
+            return self._slow_table(start, stop, columns, sep, decimal)
+        return values
+
+    def _slow_table(
+        self, start: int, stop: int, columns: int, sep: str, decimal: str
+    ) -> np.ndarray:
+        rows = []
+        for index in range(start, stop):
+            fields = self.lines[index].split(sep)
+            if len(fields) < columns:
+                raise self.error(
+                    index, f"expected {columns} values, found {len(fields)}"
+                )
+            tokens = fields[:columns]
+            if decimal != ".":
+                tokens = [token.replace(decimal, ".") for token in tokens]
+            rows.append([self.number(token, index) for token in tokens])
+        return np.array(rows, dtype=np.float64)
+
+
+def _fast_table(block: str, columns: int, sep: str, decimal: str) -> np.ndarray:
+    frame = pd.read_csv(
+        io.StringIO(block),
+        sep=sep,
+        decimal=decimal,
+        header=None,
+        usecols=range(columns),
+        dtype=np.float64,
+        skip_blank_lines=False,
+        engine="c",
+        na_filter=False,
+        skipinitialspace=True,
+    )
+    return frame.to_numpy(dtype=np.float64)
+
+
+def trace_frame(x_hz: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    """Build the standard trace table with float64 ``x_hz`` and ``y`` columns."""
+    return pd.DataFrame(
+        {
+            "x_hz": np.asarray(x_hz, dtype=np.float64),
+            "y": np.asarray(y, dtype=np.float64),
+        }
+    )
