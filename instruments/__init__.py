@@ -7,8 +7,9 @@ not depend on the web application.
 """
 
 from instruments import formats as _formats  # noqa: F401  registers readers
+from instruments.formats.generic import ColumnMapping
 from instruments.model import ReadError, Reading, Trace
 from instruments.reader import read
 from instruments.registry import FORMATS
 
-__all__ = ["FORMATS", "ReadError", "Reading", "Trace", "read"]
+__all__ = ["FORMATS", "ColumnMapping", "ReadError", "Reading", "Trace", "read"]

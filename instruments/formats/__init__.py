@@ -5,6 +5,11 @@ signature come first.
 """
 
 from instruments.formats import (
+    generic,  # noqa: F401
+    keysight_legacy,  # noqa: F401
+    keysight_pna,  # noqa: F401
     keysight_xseries,  # noqa: F401
+    rohde_schwarz,  # noqa: F401
     tektronix,  # noqa: F401
+    touchstone,  # noqa: F401
 )
