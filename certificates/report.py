@@ -49,20 +49,36 @@ SUBCONTRACTED_NOTE = (
 
 # Results table columns in millimetres: No., test item, clause, value, unit,
 # uncertainty, limit, margin, verdict. They add up to the 174 mm frame width.
-RESULT_COLUMNS_MM = (8, 39, 16, 18, 15, 19, 22, 17, 20)
+RESULT_COLUMNS_MM = (8, 38, 16, 18, 16, 19, 22, 17, 20)
 LABEL_WIDTH = 52 * mm
+
+
+def validate_report(document: TestReportDocument) -> None:
+    """Raise ValueError when the report's dates are out of order or a plot's data
+    cannot be drawn."""
+    if document.tested_to < document.tested_from:
+        raise ValueError(
+            f"report {document.number}: tested_to {document.tested_to} is before "
+            f"tested_from {document.tested_from}"
+        )
+    if document.issued_on < document.tested_to:
+        raise ValueError(
+            f"report {document.number}: issued_on {document.issued_on} is before "
+            f"the end of testing (tested_to {document.tested_to})"
+        )
+    for plot in document.plots:
+        validate_plot(plot)
 
 
 def render_test_report(document: TestReportDocument) -> bytes:
     """Render a test report to PDF bytes.
 
     Raises UnsupportedCharacterError before any rendering when a field contains a
-    character the embedded font cannot draw, and ValueError for plot data that
-    cannot be drawn or a `document_id` that is not hex.
+    character the embedded font cannot draw, and ValueError for the
+    inconsistencies listed in validate_report or a `document_id` that is not hex.
     """
     check_text(document)
-    for plot in document.plots:
-        validate_plot(plot)
+    validate_report(document)
     document = normalise_document(document)
 
     metadata = PdfMetadata(

@@ -1,0 +1,93 @@
+"""A laboratory information management system for conformity assessment."""
+
+import logging
+import uuid
+
+from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lims.config import load_config
+from lims.extensions import babel, csrf, db, login_manager, migrate
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="static",
+    )
+    app.config.update(load_config(app.instance_path, overrides))
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from lims import cli, errors, i18n
+
+    errors.register(app)
+    i18n.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    import lims.models  # noqa: F401  (complete metadata before use)
+    from lims.database import configure_engine_events
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+    with app.app_context():
+        configure_engine_events(db.engine)
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).parent / "migrations"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lims.api import bp as api_bp
+    from lims.auth.views import bp as auth_bp
+    from lims.certification.views import bp as certification_bp
+    from lims.equipment.views import bp as equipment_bp
+    from lims.public.views import bp as public_bp
+    from lims.results.views import bp as results_bp
+    from lims.testing.views import bp as testing_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(testing_bp)
+    app.register_blueprint(results_bp)
+    app.register_blueprint(equipment_bp)
+    app.register_blueprint(certification_bp)
+    app.register_blueprint(api_bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def assign_request_id() -> None:
+        incoming = request.headers.get("X-Request-Id", "")
+        valid = incoming and len(incoming) <= 64 and incoming.isascii()
+        g.request_id = incoming if valid else uuid.uuid4().hex
+
+    @app.after_request
+    def add_security_headers(response):
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response

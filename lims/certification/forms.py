@@ -1,0 +1,42 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from lims.certification.models import CertificateScheme, CertificateStatus
+
+
+class CertificateForm(FlaskForm):
+    scheme = SelectField(
+        _l("Certification scheme"),
+        choices=[
+            (CertificateScheme.TYPE_TESTING.value, _l("Type testing (3 years)")),
+            (
+                CertificateScheme.TYPE_TESTING_FACTORY.value,
+                _l("Type testing with factory assessment (3 years, yearly surveillance)"),
+            ),
+            (CertificateScheme.LOT.value, _l("Per lot")),
+        ],
+    )
+    holder = SelectField(_l("Certificate holder"), coerce=int)
+    importers = SelectMultipleField(_l("Importers allowed to use it"), coerce=int)
+    lot_description = TextAreaField(_l("Lot description"), validators=[Length(max=1000)])
+    lot_valid_until = DateField(_l("Lot valid until"), validators=[Optional()])
+
+
+class StatusForm(FlaskForm):
+    to_status = SelectField(
+        _l("New status"),
+        choices=[
+            (CertificateStatus.SUSPENDED.value, _l("Suspend")),
+            (CertificateStatus.VALID.value, _l("Reinstate")),
+            (CertificateStatus.WITHDRAWN.value, _l("Withdraw")),
+        ],
+    )
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])

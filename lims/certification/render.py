@@ -1,0 +1,161 @@
+"""Build the document records that the ``certificates`` package renders.
+
+Everything printed comes from stored records, so rendering the same record
+again gives the same bytes and the stored SHA-256 can be recomputed.
+"""
+
+import hashlib
+
+import certificates as docs
+import numpy as np
+
+from lims.certification.models import Certificate, CertificateScheme
+from lims.results import traces
+from lims.results.decision import format_measurement, rule_statement
+from lims.results.rules import limit_line
+
+VERDICT_LABELS = {
+    "pass": "Đạt / Pass",
+    "conditional_pass": "Đạt có điều kiện / Conditional pass",
+    "conditional_fail": "Không đạt có điều kiện / Conditional fail",
+    "fail": "Không đạt / Fail",
+}
+
+
+def document_id(kind: str, number: str) -> str:
+    return hashlib.md5(f"{kind}:{number}".encode(), usedforsecurity=False).hexdigest()
+
+
+def _party(org) -> docs.Party:
+    return docs.Party(name=org.name, address=org.address or "")
+
+
+def _result_line(result) -> docs.ResultLine:
+    value, uncertainty = format_measurement(result.value, result.expanded_uncertainty)
+    if result.operand:
+        value = f"{result.operand} {value}"
+    limit = "" if result.limit_value is None else f"{result.limit_value:g}"
+    margin = "" if result.margin is None else f"{result.margin:+.2f}"
+    item = result.test_item
+    note = ""
+    if result.frequency_hz is not None:
+        note = f"f = {result.frequency_hz / 1e6:.4f} MHz"
+    return docs.ResultLine(
+        test_item=item.name_vi + " / " + item.name_en if item.name_vi else item.name_en,
+        clause=item.clause,
+        value=value,
+        unit=result.unit,
+        uncertainty=uncertainty,
+        limit=limit,
+        margin=margin,
+        verdict=VERDICT_LABELS[result.verdict.value],
+        note=note,
+    )
+
+
+def _plot(result) -> docs.TracePlot | None:
+    if not result.trace_points:
+        return None
+    x, y = traces.unpack(result.trace_points)
+    line = limit_line(result.test_item)
+    limit_x = np.geomspace(max(x.min(), 1.0), x.max(), 200)
+    limit_y = line.level_at(limit_x)
+    keep = ~np.isnan(limit_y)
+    worst = None
+    if result.frequency_hz is not None:
+        worst = (result.frequency_hz, result.value)
+    return docs.TracePlot(
+        title=f"{result.test_item.clause} – {result.sample.code} – {result.trace_name}",
+        x_hz=x.tolist(),
+        y=y.tolist(),
+        y_unit=result.unit,
+        limit_x_hz=limit_x[keep].tolist(),
+        limit_y=limit_y[keep].tolist(),
+        worst=worst,
+    )
+
+
+def report_document(
+    request, results, number, issued_on, issued_at, authorised_by, url
+) -> docs.TestReportDocument:
+    lab = request.lab
+    samples = request.samples
+    measured = [r.measured_on for r in results]
+    accreditation = lab.accreditation_valid_on(issued_on)
+    passed = all(r.verdict.value == "pass" for r in results)
+    statement = (
+        "Mẫu thử phù hợp với các yêu cầu đã nêu. / The item conforms to the "
+        "stated requirements."
+        if passed
+        else "Mẫu thử không phù hợp với ít nhất một yêu cầu. / The item does not "
+        "conform to at least one stated requirement."
+    )
+    methods = [
+        (reg.code, reg.based_on.label() if reg.based_on else "")
+        for reg in request.regulations
+    ]
+    plots = [p for p in (_plot(r) for r in results) if p is not None]
+    return docs.TestReportDocument(
+        number=number,
+        title="Báo cáo thử nghiệm / Test report",
+        lab=_party_body(lab),
+        test_location=lab.address,
+        customer=_party(request.applicant),
+        product_description=request.product.name,
+        manufacturer=request.product.manufacturer.name,
+        model=request.product.model,
+        sample_codes=[s.code for s in samples],
+        sample_condition="; ".join(s.condition for s in samples if s.condition),
+        received_on=min(s.received_on for s in samples),
+        tested_from=min(measured),
+        tested_to=max(measured),
+        issued_on=issued_on,
+        methods=methods,
+        results=[_result_line(r) for r in results],
+        deviations="Không có / None",
+        decision_rule=rule_statement(request.decision_rule, request.guard_band_factor),
+        conformity_statement=statement,
+        authorised_by=authorised_by.name,
+        authorised_role="Người phê duyệt / Reviewer",
+        accreditation=accreditation.label() if accreditation else None,
+        replaces=None,
+        plots=plots,
+        verification_url=url,
+        issued_at=issued_at,
+        document_id=document_id("report", number),
+    )
+
+
+def _party_body(body) -> docs.Party:
+    return docs.Party(name=body.name, address=body.address or "", identifier=body.code)
+
+
+def certificate_document(cert: Certificate, url: str) -> docs.CertificateDocument:
+    from datetime import date
+
+    product = cert.product
+    return docs.CertificateDocument(
+        number=cert.number,
+        scheme=cert.scheme.value,
+        holder=_party(cert.holder),
+        manufacturer=_party(product.manufacturer),
+        product_name=product.name,
+        model=product.model,
+        hs_code=product.hs_code,
+        regulations=[(r.code, r.title_vi or r.title_en) for r in cert.regulations],
+        test_reports=[r.number for r in cert.reports],
+        importers=[o.name for o in cert.importers],
+        issued_on=cert.issued_on,
+        valid_until=cert.valid_until,
+        surveillance_dates=[date.fromisoformat(d) for d in cert.surveillance_dates],
+        lot_description=cert.lot_description
+        if cert.scheme == CertificateScheme.LOT
+        else "",
+        issuer=_party_body(cert.issuer),
+        signatory_name=cert.issued_by.name,
+        signatory_title="Cán bộ chứng nhận / Certification officer",
+        verification_url=url,
+        replaces=cert.replaces.number if cert.replaces else None,
+        issued_at=cert.issued_at,
+        document_id=document_id("certificate", cert.number),
+    )

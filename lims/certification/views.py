@@ -1,0 +1,181 @@
+"""Issuing test reports and certificates; certificate status changes."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lims.audit.service import events_for
+from lims.auth.models import Role
+from lims.auth.permissions import (
+    Permission,
+    check_lab_record,
+    has_permission,
+    require,
+)
+from lims.certification import rules
+from lims.certification.forms import CertificateForm, StatusForm
+from lims.certification.models import (
+    Certificate,
+    CertificateScheme,
+    CertificateStatus,
+    TestReport,
+)
+from lims.errors import DomainError
+from lims.extensions import db
+from lims.forms import ConfirmForm
+from lims.pagination import paginate
+from lims.regulations.models import Organisation
+from lims.testing.views import _flash_form_errors, load_request
+
+bp = Blueprint("certification", __name__)
+
+
+def load_report(report_id: int) -> TestReport:
+    report = db.get_or_404(TestReport, report_id)
+    check_lab_record(current_user, report.lab_id)
+    return report
+
+
+def load_certificate(certificate_id: int) -> Certificate:
+    certificate = db.get_or_404(Certificate, certificate_id)
+    if current_user.role != Role.ADMIN and current_user.body_id != certificate.issuer_id:
+        abort(403)
+    return certificate
+
+
+def pdf_response(stored, filename: str) -> Response:
+    response = Response(stored.content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["X-Content-SHA256"] = stored.sha256
+    return response
+
+
+@bp.post("/requests/<int:request_id>/report")
+@require(Permission.ISSUE_REPORT)
+def issue_report(request_id: int):
+    test_request = load_request(request_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    report = rules.issue_test_report(test_request, current_user)
+    db.session.commit()
+    flash(_("Test report %(number)s issued.", number=report.number), "success")
+    return redirect(url_for("certification.report_detail", report_id=report.id))
+
+
+@bp.get("/reports")
+@require(Permission.VIEW_LAB_RECORDS)
+def reports():
+    query = db.select(TestReport).order_by(TestReport.id.desc())
+    if current_user.role not in (Role.ADMIN, Role.CERTIFICATION_OFFICER):
+        query = query.where(TestReport.lab_id == current_user.body_id)
+    return render_template("certification/reports.html", page=paginate(query))
+
+
+@bp.get("/reports/<int:report_id>")
+@require(Permission.VIEW_LAB_RECORDS)
+def report_detail(report_id: int):
+    report = load_report(report_id)
+    form = None
+    if has_permission(current_user, Permission.ISSUE_CERTIFICATE):
+        form = _certificate_form(report)
+    return render_template(
+        "certification/report_detail.html",
+        report=report,
+        form=form,
+        events=events_for(report),
+    )
+
+
+@bp.get("/reports/<int:report_id>/pdf")
+@require(Permission.VIEW_LAB_RECORDS)
+def report_pdf(report_id: int):
+    report = load_report(report_id)
+    return pdf_response(report.pdf_file, f"{report.number}.pdf")
+
+
+def _certificate_form(report: TestReport) -> CertificateForm:
+    form = CertificateForm()
+    organisations = db.session.scalars(
+        db.select(Organisation).order_by(Organisation.name)
+    ).all()
+    form.holder.choices = [(o.id, o.name) for o in organisations]
+    form.importers.choices = [
+        (o.id, o.name) for o in organisations if o.economy_code == "VN"
+    ]
+    if not form.is_submitted():
+        form.holder.data = report.request.applicant_id
+    return form
+
+
+@bp.post("/reports/<int:report_id>/certificates")
+@require(Permission.ISSUE_CERTIFICATE)
+def issue_certificate(report_id: int):
+    report = load_report(report_id)
+    form = _certificate_form(report)
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return redirect(url_for("certification.report_detail", report_id=report_id))
+    if current_user.body is None:
+        raise DomainError(_("Your account is not attached to a certification body."))
+
+    holder = db.get_or_404(Organisation, form.holder.data)
+    importers = db.session.scalars(
+        db.select(Organisation).where(Organisation.id.in_(form.importers.data or []))
+    ).all()
+    certificate = rules.issue_certificate(
+        reports=[report],
+        scheme=CertificateScheme(form.scheme.data),
+        holder=holder,
+        importers=list(importers),
+        issuer=current_user.body,
+        issued_by=current_user,
+        lot_description=form.lot_description.data or "",
+        lot_valid_until=form.lot_valid_until.data,
+    )
+    db.session.commit()
+    flash(_("Certificate %(number)s issued.", number=certificate.number), "success")
+    return redirect(
+        url_for("certification.certificate_detail", certificate_id=certificate.id)
+    )
+
+
+@bp.get("/certificates")
+@require(Permission.ISSUE_CERTIFICATE)
+def certificates():
+    query = db.select(Certificate).order_by(Certificate.id.desc())
+    if current_user.role != Role.ADMIN:
+        query = query.where(Certificate.issuer_id == current_user.body_id)
+    return render_template("certification/certificates.html", page=paginate(query))
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@require(Permission.ISSUE_CERTIFICATE)
+def certificate_detail(certificate_id: int):
+    certificate = load_certificate(certificate_id)
+    return render_template(
+        "certification/certificate_detail.html",
+        certificate=certificate,
+        form=StatusForm(),
+        events=events_for(certificate),
+    )
+
+
+@bp.post("/certificates/<int:certificate_id>/status")
+@require(Permission.CHANGE_CERTIFICATE_STATUS)
+def change_status(certificate_id: int):
+    certificate = load_certificate(certificate_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return redirect(
+            url_for("certification.certificate_detail", certificate_id=certificate_id)
+        )
+    rules.change_certificate_status(
+        certificate, CertificateStatus(form.to_status.data), form.reason.data,
+        current_user,
+    )
+    db.session.commit()
+    flash(_("Certificate status changed."), "success")
+    return redirect(
+        url_for("certification.certificate_detail", certificate_id=certificate_id)
+    )

@@ -1,0 +1,54 @@
+"""Language and time zone: Vietnamese and English, times shown in local time."""
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, redirect, request, session, url_for
+from flask_login import current_user
+
+from lims.extensions import babel
+from lims.urls import same_host_url
+
+LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def select_locale() -> str:
+    chosen = session.get("locale")
+    if chosen in LANGUAGES:
+        return chosen
+    if current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    best = request.accept_languages.best_match(list(LANGUAGES))
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def user_timezone() -> ZoneInfo:
+    name = None
+    if current_user and current_user.is_authenticated:
+        name = current_user.timezone
+    return ZoneInfo(name or current_app.config["LIMS_TIMEZONE"])
+
+
+def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Format an aware UTC time in the viewer's time zone."""
+    if value is None:
+        return ""
+    local = value.astimezone(user_timezone())
+    return local.strftime(fmt) + " " + local.tzname()
+
+
+def register(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+
+    @app.post("/language/<code>")
+    def set_language(code: str):
+        if code in LANGUAGES:
+            session["locale"] = code
+        return redirect(same_host_url(request.referrer) or url_for("public.index"))

@@ -1,0 +1,151 @@
+"""Entering results from files or by hand, and reviewing them."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lims.audit.service import events_for
+from lims.auth.permissions import Permission, check_lab_record, require
+from lims.equipment.models import Instrument
+from lims.errors import DomainError
+from lims.extensions import db
+from lims.forms import ConfirmForm
+from lims.regulations.models import TestItem
+from lims.results import rules
+from lims.results.forms import FileResultForm, ManualResultForm
+from lims.results.models import Result
+from lims.results.plot import trace_svg
+from lims.testing.models import Sample
+from lims.testing.views import _fill_result_choices, _flash_form_errors, load_request
+
+bp = Blueprint("results", __name__)
+
+
+def _common(form, test_request):
+    sample = db.session.get(Sample, form.sample.data)
+    item = db.session.get(TestItem, form.test_item.data)
+    if sample is None or item is None:
+        raise DomainError(_("Choose a sample and a test item."))
+    used = list(
+        db.session.scalars(
+            db.select(Instrument).where(Instrument.id.in_(form.instruments.data))
+        )
+    )
+    uncertainty = form.expanded_uncertainty.data
+    return sample, item, used, None if uncertainty is None else float(uncertainty)
+
+
+@bp.post("/requests/<int:request_id>/results/file")
+@require(Permission.ENTER_RESULT)
+def upload(request_id: int):
+    test_request = load_request(request_id)
+    form = FileResultForm()
+    _fill_result_choices(test_request, form)
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return redirect(url_for("testing.request_detail", request_id=request_id))
+
+    sample, item, used, uncertainty = _common(form, test_request)
+    upload = form.file.data
+    result = rules.record_result_from_file(
+        test_request,
+        sample,
+        item,
+        content=upload.read(),
+        filename=upload.filename or "upload",
+        measured_on=form.measured_on.data,
+        expanded_uncertainty=uncertainty,
+        used=used,
+        entered_by=current_user,
+        format_name=form.format_name.data or None,
+        trace_name=(form.trace_name.data or "").strip() or None,
+        field_strength=bool(form.field_strength.data),
+    )
+    db.session.commit()
+    flash(
+        _(
+            "Imported %(points)d points from %(file)s: %(verdict)s.",
+            points=result.trace_point_count,
+            file=upload.filename,
+            verdict=result.verdict.value,
+        ),
+        "success",
+    )
+    return redirect(url_for("results.detail", result_id=result.id))
+
+
+@bp.post("/requests/<int:request_id>/results/manual")
+@require(Permission.ENTER_RESULT)
+def manual(request_id: int):
+    test_request = load_request(request_id)
+    form = ManualResultForm()
+    _fill_result_choices(test_request, form)
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return redirect(url_for("testing.request_detail", request_id=request_id))
+
+    sample, item, used, uncertainty = _common(form, test_request)
+    frequency = form.frequency_mhz.data
+    measurement = rules.Measurement(
+        value=float(form.value.data),
+        unit=form.unit.data.strip(),
+        measured_on=form.measured_on.data,
+        expanded_uncertainty=uncertainty,
+        frequency_hz=None if frequency is None else float(frequency) * 1e6,
+        operand=form.operand.data or None,
+    )
+    result = rules.record_manual_result(
+        test_request, sample, item, measurement, used, current_user
+    )
+    db.session.commit()
+    flash(_("Result recorded: %(verdict)s.", verdict=result.verdict.value), "success")
+    return redirect(url_for("results.detail", result_id=result.id))
+
+
+@bp.get("/results/<int:result_id>")
+@require(Permission.VIEW_LAB_RECORDS)
+def detail(result_id: int):
+    result = db.get_or_404(Result, result_id)
+    check_lab_record(current_user, result.request.lab_id)
+    return render_template(
+        "results/detail.html",
+        result=result,
+        events=events_for(result),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.get("/results/<int:result_id>/trace.svg")
+@require(Permission.VIEW_LAB_RECORDS)
+def trace(result_id: int):
+    result = db.get_or_404(Result, result_id)
+    check_lab_record(current_user, result.request.lab_id)
+    svg = trace_svg(result)
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.post("/requests/<int:request_id>/submit")
+@require(Permission.ENTER_RESULT)
+def submit(request_id: int):
+    test_request = load_request(request_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("testing.request_detail", request_id=request_id))
+    rules.submit_for_review(test_request, current_user)
+    db.session.commit()
+    flash(_("Results sent for review."), "success")
+    return redirect(url_for("testing.request_detail", request_id=request_id))
+
+
+@bp.post("/results/<int:result_id>/approve")
+@require(Permission.REVIEW_RESULT)
+def approve(result_id: int):
+    result = db.get_or_404(Result, result_id)
+    check_lab_record(current_user, result.request.lab_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("results.detail", result_id=result_id))
+    if result.request.state.value != "under_review":
+        raise DomainError(_("The request has not been sent for review."))
+    rules.approve_result(result, current_user)
+    db.session.commit()
+    flash(_("Result approved and locked."), "success")
+    return redirect(url_for("testing.request_detail", request_id=result.request_id))

@@ -1,0 +1,126 @@
+"""Certificate layout: QR code, verification URL, scheme-specific content."""
+
+from datetime import date
+
+import pytest
+from pdf_reading import full_text, read_pdf
+
+from certificates import render_certificate
+from certificates.qr import FORM_NAME
+from certificates.samples import sample_certificate
+
+
+def page_forms(pdf_bytes: bytes) -> dict[str, object]:
+    """Return the form XObjects used on the first page, by resource name."""
+    page = read_pdf(pdf_bytes).pages[0]
+    xobjects = page["/Resources"].get_object().get("/XObject", {})
+    forms = {}
+    for name, reference in xobjects.items():
+        xobject = reference.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            forms[str(name)] = xobject
+    return forms
+
+
+def test_qr_code_form_present(certificate_pdf):
+    forms = page_forms(certificate_pdf)
+
+    names = [name for name in forms if FORM_NAME in name]
+    assert names, f"no QR form among {sorted(forms)}"
+
+
+def test_qr_code_draws_modules(certificate_pdf):
+    forms = page_forms(certificate_pdf)
+    qr_form = next(form for name, form in forms.items() if FORM_NAME in name)
+
+    content = qr_form.get_data().decode("latin-1")
+
+    # A version 3 or larger code has hundreds of dark modules, each a rectangle.
+    assert content.count(" re") > 100
+
+
+def test_qr_code_placed_on_page(certificate_pdf):
+    page = read_pdf(certificate_pdf).pages[0]
+    content = page.get_contents().get_data().decode("latin-1")
+
+    assert f"/FormXob.{FORM_NAME} Do" in content
+
+
+def test_verification_url_printed(certificate_pdf):
+    text = full_text(certificate_pdf)
+
+    assert "https://lims.example.vn/verify/certificate/2025-CN-0042" in text
+
+
+def test_type_testing_factory_lists_surveillance(certificate_pdf):
+    text = full_text(certificate_pdf)
+
+    assert "Surveillance dates" in text
+    assert "01/03/2026" in text
+    assert "01/03/2027" in text
+
+
+def test_lot_scheme_prints_lot_and_validity():
+    document = sample_certificate(
+        scheme="lot",
+        lot_description="Lô 500 chiếc, số seri DV24A0001 – DV24A0500",
+        valid_until=None,
+        surveillance_dates=[],
+    )
+
+    text = full_text(render_certificate(document))
+
+    assert "Scheme 7: testing of a lot" in text
+    assert "Lô 500 chiếc, số seri DV24A0001 – DV24A0500" in text
+    assert "Valid only for the lot described above" in text
+    assert "Surveillance dates" not in text
+
+
+def test_type_testing_omits_scheme_rows():
+    document = sample_certificate(scheme="type_testing", surveillance_dates=[])
+
+    text = full_text(render_certificate(document))
+
+    assert "Scheme 1: type testing" in text
+    assert "Surveillance dates" not in text
+    assert "Lot\n" not in text
+
+
+def test_replaces_printed():
+    document = sample_certificate(replaces="2024/CN-0101")
+
+    text = full_text(render_certificate(document))
+
+    assert "Replaces certificate No. 2024/CN-0101" in text
+
+
+def test_no_importers_prints_none():
+    text = full_text(render_certificate(sample_certificate(importers=[])))
+
+    assert "Không có / None" in text
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"scheme": "type_testing_plus"}, "unknown certification scheme"),
+        ({"valid_until": None}, "valid_until is missing"),
+        ({"valid_until": date(2025, 1, 1)}, "is before issued_on"),
+        ({"surveillance_dates": []}, "requires the planned surveillance_dates"),
+        ({"scheme": "lot", "lot_description": " "}, "requires a lot_description"),
+    ],
+)
+def test_inconsistent_certificate_raises(changes, message):
+    with pytest.raises(ValueError, match=message):
+        render_certificate(sample_certificate(**changes))
+
+
+def test_many_importers_continue_on_next_page():
+    importers = [f"Công ty Nhập khẩu số {index}" for index in range(150)]
+
+    pdf = render_certificate(sample_certificate(importers=importers))
+    text = full_text(pdf)
+
+    assert len(read_pdf(pdf).pages) >= 2
+    assert "Công ty Nhập khẩu số 149" in text
+    assert "Trang 2/" in text
