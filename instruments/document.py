@@ -33,7 +33,10 @@ def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
     if encoding is not None:
         return raw.decode(encoding).replace("\x00", ""), encoding
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8").replace("\x00", ""), "utf-8-sig"
+        try:
+            return raw[3:].decode("utf-8").replace("\x00", ""), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass  # a BOM followed by invalid UTF-8: try the code pages
     for candidate in ENCODINGS[1:]:
         try:
             return raw.decode(candidate).replace("\x00", ""), candidate

@@ -170,11 +170,20 @@ def _parameter_names(parameter: str, ports: int) -> list[str]:
     ]
 
 
-def _complex(data_format: str, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    if data_format == "RI":
-        return first + 1j * second
-    magnitude = first if data_format == "MA" else 10.0 ** (first / 20.0)
-    return magnitude * np.exp(1j * np.deg2rad(second))
+def _polar(data_format: str, first: np.ndarray, second: np.ndarray):
+    """Return (linear magnitude, dB magnitude, phase in degrees) of value pairs.
+
+    DB and MA values are used as written, so no precision is lost by a round
+    trip through complex numbers.
+    """
+    with np.errstate(divide="ignore"):
+        if data_format == "RI":
+            values = first + 1j * second
+            magnitude = np.abs(values)
+            return magnitude, 20.0 * np.log10(magnitude), np.angle(values, deg=True)
+        if data_format == "MA":
+            return first, 20.0 * np.log10(np.abs(first)), second
+        return 10.0 ** (first / 20.0), first, second
 
 
 def _traces(
@@ -182,27 +191,21 @@ def _traces(
 ) -> list[Trace]:
     traces = []
     for column, name in enumerate(_parameter_names(options.parameter, ports)):
-        values = _complex(
+        magnitude, level_db, phase = _polar(
             options.data_format, pairs[:, 2 * column], pairs[:, 2 * column + 1]
         )
-        y, unit = _level(options, values)
-        frame = pd.DataFrame(
-            {
-                "x_hz": x_hz.astype(np.float64),
-                "y": y.astype(np.float64),
-                "phase_deg": np.angle(values, deg=True).astype(np.float64),
-            }
-        )
-        traces.append(Trace(name, frame, unit))
+        y, unit = _level(options, magnitude, level_db)
+        frame = pd.DataFrame({"x_hz": x_hz, "y": y, "phase_deg": phase})
+        traces.append(Trace(name, frame.astype(np.float64), unit))
     return traces
 
 
-def _level(options: Options, values: np.ndarray) -> tuple[np.ndarray, str]:
+def _level(
+    options: Options, magnitude: np.ndarray, level_db: np.ndarray
+) -> tuple[np.ndarray, str]:
     """Return the trace level: dB magnitude for S, otherwise linear magnitude."""
-    magnitude = np.abs(values)
     if options.parameter == "S":
-        with np.errstate(divide="ignore"):
-            return 20.0 * np.log10(magnitude), "dB"
+        return level_db, "dB"
     # NOTE: Touchstone 1.x stores Z and Y normalised to R; they are scaled back
     # to ohms and siemens only when R is a plain real number.
     try:
