@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
+from flask_babel import get_locale
+
 from lims.extensions import babel
 from lims.urls import same_host_url
 
@@ -46,6 +48,7 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["get_locale"] = get_locale
 
     @app.post("/language/<code>")
     def set_language(code: str):

@@ -1,12 +1,14 @@
 """Certificate layout: QR code, verification URL, scheme-specific content."""
 
+import itertools
 from datetime import date
 
 import pytest
 from pdf_reading import full_text, read_pdf
+from reportlab.graphics.barcode.qr import QrCodeWidget
 
 from certificates import render_certificate
-from certificates.qr import FORM_NAME
+from certificates.qr import FORM_NAME, qr_modules
 from certificates.samples import sample_certificate
 
 
@@ -124,3 +126,23 @@ def test_many_importers_continue_on_next_page():
     assert len(read_pdf(pdf).pages) >= 2
     assert "Công ty Nhập khẩu số 149" in text
     assert "Trang 2/" in text
+
+
+def test_qr_matrix_matches_reportlab_widget():
+    url = "https://lims.example.vn/verify/certificate/2025-CN-0042"
+    widget = QrCodeWidget(url, barLevel="M")
+    widget.draw()
+
+    expected = [[bool(module) for module in row] for row in widget.qr.modules]
+    assert qr_modules(url) == expected
+
+
+def test_qr_form_draws_every_dark_run(certificate_pdf):
+    url = "https://lims.example.vn/verify/certificate/2025-CN-0042"
+    runs = sum(
+        1 for row in qr_modules(url) for dark, _ in itertools.groupby(row) if dark
+    )
+    forms = page_forms(certificate_pdf)
+    qr_form = next(form for name, form in forms.items() if FORM_NAME in name)
+
+    assert qr_form.get_data().decode("latin-1").count(" re") == runs

@@ -1,0 +1,1 @@
+"""Benchmarks of the project, one module per subject: `python -m bench NAME`."""
