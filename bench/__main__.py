@@ -1,6 +1,6 @@
 """Run one benchmark: `python -m bench NAME [ARGS...]` calls bench/NAME.py's main().
 
-The benchmark module sees `ARGS` as its command-line arguments in sys.argv.
+The benchmark module receives `ARGS` as its command-line arguments in sys.argv.
 """
 
 import importlib

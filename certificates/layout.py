@@ -25,8 +25,8 @@ HEADER_FILL = colors.Color(0.9, 0.92, 0.95)
 LABEL_FILL = colors.Color(0.96, 0.96, 0.96)
 ENGLISH_COLOUR = colors.Color(0.3, 0.3, 0.3)
 
-# A table row taller than this many points may be split across pages instead of
-# moving whole to the next page, so a very long value can never overflow a frame.
+# Table rows may split across pages when both parts are at least this many points
+# tall, so a value longer than a page continues on the next one.
 ROW_SPLIT_MIN_HEIGHT = 24
 
 

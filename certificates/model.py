@@ -91,7 +91,7 @@ class CertificateDocument:
 class TestReportDocument:
     """A test report with the content ISO/IEC 17025:2017 clause 7.8.2.1 requires.
 
-    `methods` holds (regulation or standard with its edition, clause or method)
+    `methods` contains (regulation or standard with its edition, clause or method)
     pairs. `replaces` is (number of the replaced report, reason) or None.
     """
 

@@ -2,9 +2,9 @@
 
 The same document must always give the same bytes, so that the SHA-256 of an
 issued PDF identifies it. The canvas here runs reportlab in invariant mode and
-then replaces the two values that would otherwise be fixed or derived: the
+then replaces the two values that would otherwise be fixed or derived. The
 creation and modification dates come from the document's `issued_at`, and the
-file identifier (/ID in the trailer) from its `document_id`.
+file identifier (/ID in the trailer) comes from its `document_id`.
 """
 
 import hashlib
@@ -92,7 +92,7 @@ def fixed_timestamp(issued_at: datetime) -> TimeStamp:
 
 
 class NumberedCanvas(Canvas):
-    """A canvas that holds pages back until the end, so that every footer can
+    """A canvas that keeps pages back until the end, so that every footer can
     state the total page count, and that writes fixed dates and /ID."""
 
     def __init__(self, *args: Any, metadata: PdfMetadata, **kwargs: Any) -> None:

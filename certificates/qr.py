@@ -2,12 +2,11 @@
 
 The module matrix comes from reportlab's QR encoder (the one behind
 reportlab.graphics.barcode.qr.QrCodeWidget). The flowable draws the dark
-modules itself as one filled path, one rectangle per horizontal run, instead of
-going through the widget: the widget encodes the data twice (once for its
-bounds, once to draw) and builds a validated shape object per run, which made
-it about two thirds of a certificate's rendering time. The path is wrapped in a
-PDF form XObject named "VerificationQR", so a reader of the file structure (or
-a test) can find it by name.
+modules itself as one filled path, one rectangle per horizontal run. Going
+through the widget encoded the data twice and built a validated shape object
+per run, which took about two thirds of a certificate's rendering time. The
+path is wrapped in a PDF form XObject named "VerificationQR", so a reader of
+the file structure (or a test) can find it by name.
 """
 
 import itertools
@@ -17,9 +16,8 @@ from reportlab.platypus import Flowable
 
 FORM_NAME = "VerificationQR"
 
-# Light modules around the symbol. ISO/IEC 18004 asks for 4; 2 is what the
-# common phone scanners need and leaves more room for the modules.
-QUIET_ZONE_MODULES = 2
+# Light modules around the symbol, the width ISO/IEC 18004 requires.
+QUIET_ZONE_MODULES = 4
 
 
 def qr_modules(data: str) -> list[list[bool]]:

@@ -1,9 +1,10 @@
 """Test reports with the content that ISO/IEC 17025:2017 clause 7.8.2.1 lists.
 
-Each section is built by its own function and the story reads top to bottom as
-the printed report does: laboratory, title, general information, methods,
-results with the statement that they relate only to the items tested, plots,
-deviations, decision rule and statement of conformity, authorisation, end mark.
+Each section is built by its own function, and the story reads top to bottom as
+the printed report does. The order is laboratory, title, general information,
+methods, results (with the statement that they relate only to the items
+tested), plots, deviations, decision rule, statement of conformity,
+authorisation and the end mark.
 The report number and "page x of y" are printed on every page by the canvas in
 certificates.output.
 """
