@@ -8,7 +8,6 @@ pandas in one call instead of one Python ``float()`` per value.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,12 +15,9 @@ import pandas as pd
 
 from instruments.model import ReadError
 
-# Tried in this order: a BOM wins, then strict UTF-8, then the Windows code
-# page that instruments running Windows write, then Latin-1, which accepts
-# every byte and so always succeeds.
+# Tried in this order: UTF-8 after a BOM, strict UTF-8, the Windows code page
+# cp1252, then Latin-1, which decodes every byte string.
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252", "latin-1")
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -45,13 +41,20 @@ def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes every byte string")
 
 
+def normalise_breaks(text: str) -> str:
+    """Turn CRLF and lone CR line breaks into LF, also when a file mixes them."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def split_lines(text: str) -> list[str]:
     """Split on CRLF, CR or LF, also mixed in one file, keeping line numbers.
 
     ``str.splitlines`` is not used because it also breaks on form feeds and
     other separators, which would shift the line numbers in error messages.
     """
-    lines = _LINE_BREAK.split(text)
+    lines = normalise_breaks(text).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return lines
@@ -66,9 +69,17 @@ class Document:
     encoding: str
     raw: bytes = b""
     lines: list[str] = field(init=False)
+    normalised: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.lines = split_lines(self.text)
+        self.normalised = normalise_breaks(self.text)
+        self.lines = self.normalised.split("\n")
+        if self.lines and self.lines[-1] == "":
+            self.lines.pop()
+
+    def offset(self, index: int) -> int:
+        """Return where line ``index`` starts in ``normalised``."""
+        return sum(map(len, self.lines[:index])) + index
 
     def error(self, index: int | None, reason: str) -> ReadError:
         """Build a ReadError for the line at 0-based ``index``."""
@@ -100,7 +111,7 @@ class Document:
         """
         if stop <= start:
             raise self.error(start, "no data rows")
-        block = "\n".join(self.lines[start:stop])
+        block = self.normalised[self.offset(start) : self.offset(stop)]
         try:
             values = _fast_table(block, columns, sep, decimal)
         except (ValueError, pd.errors.ParserError):

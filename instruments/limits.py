@@ -155,11 +155,31 @@ class Evaluation:
         return bool(self.margin.max() <= 0)
 
     def worst_points(self, n: int) -> list[Point]:
-        """Return up to ``n`` points with the largest margins, one per frequency."""
-        order = np.argsort(-self.margin, kind="stable")
+        """Return up to ``n`` points with the largest margins, one per frequency.
+
+        Only the top candidates are sorted. Their number grows until ``n``
+        distinct frequencies are found, so a short list from a long trace
+        costs a partial sort.
+        """
+        if n <= 0:
+            return []
+        size = len(self.margin)
+        count = min(n, size)
+        while True:
+            distinct = self._distinct_top(count)
+            if len(distinct) >= n or count == size:
+                return [self._point(int(index)) for index in distinct[:n]]
+            count = min(count * 4, size)
+
+    def _distinct_top(self, count: int) -> np.ndarray:
+        """Indices of the ``count`` largest margins, worst first, one per x."""
+        if count < len(self.margin):
+            candidates = np.argpartition(-self.margin, count - 1)[:count]
+        else:
+            candidates = np.arange(len(self.margin))
+        order = candidates[np.lexsort((candidates, -self.margin[candidates]))]
         _, first = np.unique(self.x_hz[order], return_index=True)
-        distinct = order[np.sort(first)]
-        return [self._point(int(index)) for index in distinct[: max(n, 0)]]
+        return order[np.sort(first)]
 
     def _point(self, index: int) -> Point:
         return Point(

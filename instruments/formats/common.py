@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import numpy as np
@@ -92,21 +93,23 @@ def find_line(doc: Document, predicate, start: int = 0) -> int | None:
 def numeric_run_end(doc: Document, start: int) -> int:
     """Return the index after the run of lines that start like a number.
 
-    Only the first character is checked, to keep this fast on million-line
-    files; ``Document.table`` then rejects a bad value with its line number.
+    One regular expression search checks only the first character of each
+    line, which keeps this fast on million-line files. A leading blank counts
+    as numeric, so ``Document.table`` later rejects a line such as ``  x``
+    with its line number.
     """
-    lines = doc.lines
-    index = start
-    while index < len(lines) and _starts_numeric(lines[index]):
-        index += 1
-    return index
+    if start >= len(doc.lines) or not _starts_numeric(doc.lines[start]):
+        return start
+    offset = doc.offset(start)
+    found = _NEXT_NOT_NUMERIC.search(doc.normalised, offset)
+    if found is None:
+        return len(doc.lines)
+    return start + 1 + doc.normalised.count("\n", offset, found.start())
 
 
-_NUMBER_START = frozenset("0123456789+-.")
+_NUMBER_START = "0123456789+-. \t"
+_NEXT_NOT_NUMERIC = re.compile(r"\n[^0-9+\-. \t]")
 
 
 def _starts_numeric(line: str) -> bool:
-    if line[:1] in _NUMBER_START and line:
-        return True
-    stripped = line.lstrip()
-    return bool(stripped) and stripped[0] in _NUMBER_START
+    return line[:1] != "" and line[0] in _NUMBER_START
