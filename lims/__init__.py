@@ -7,7 +7,7 @@ from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lims.config import load_config
-from lims.extensions import babel, csrf, db, login_manager, migrate
+from lims.extensions import csrf, db, login_manager, migrate
 
 logger = logging.getLogger(__name__)
 

@@ -42,8 +42,11 @@ def setup(demo: bool) -> None:
             db.session.commit()
         lines = [f"{email:36} {role}" for email, role in accounts.items()]
         accounts_file.write_text(
-            "Demo accounts (password for all: " + password + ")\n"
-            + "\n".join(lines) + "\n",
+            "Demo accounts (password for all: "
+            + password
+            + ")\n"
+            + "\n".join(lines)
+            + "\n",
             encoding="utf-8",
         )
         accounts_file.chmod(0o600)
@@ -82,7 +85,9 @@ def create_user(email, name, role, body_code, password) -> None:
     if body_code:
         body = db.session.scalar(db.select(Body).where(Body.code == body_code))
         if body is None:
-            raise click.BadParameter(f"no body with code {body_code!r}", param_hint="--body")
+            raise click.BadParameter(
+                f"no body with code {body_code!r}", param_hint="--body"
+            )
     user = User(email=email.strip().lower(), name=name, role=Role(role), body=body)
     user.set_password(password)
     db.session.add(user)

@@ -59,15 +59,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def enum_column(enum_cls: type[enum.Enum], length: int = 32) -> sa.Enum:
-    """Store an enum by its value, as a checked string on every database."""
+def enum_column(
+    enum_cls: type[enum.Enum], length: int = 32, name: str | None = None
+) -> sa.Enum:
+    """Store an enum by its value, as a checked string on every database.
+
+    ``name`` names the CHECK constraint; give one when a table has two
+    columns of the same enum, because constraint names are unique per table
+    on PostgreSQL.
+    """
     return sa.Enum(
         enum_cls,
         native_enum=False,
         length=length,
         validate_strings=True,
         create_constraint=True,
-        name=enum_cls.__name__.lower(),
+        name=name or enum_cls.__name__.lower(),
         values_callable=lambda members: [m.value for m in members],
     )
 

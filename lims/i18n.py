@@ -5,9 +5,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, redirect, request, session, url_for
-from flask_login import current_user
-
 from flask_babel import get_locale
+from flask_login import current_user
 
 from lims.extensions import babel
 from lims.urls import same_host_url

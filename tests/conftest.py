@@ -44,8 +44,10 @@ def _psycopg(url: str) -> str:
 
 
 def _pg_url_for(database: str) -> str:
-    return sa.engine.make_url(_psycopg(PG_URL)).set(database=database).render_as_string(
-        hide_password=False
+    return (
+        sa.engine.make_url(_psycopg(PG_URL))
+        .set(database=database)
+        .render_as_string(hide_password=False)
     )
 
 

@@ -137,9 +137,7 @@ class DesignationStatusChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     designation_id: Mapped[int] = mapped_column(sa.ForeignKey("designation.id"))
-    to_status: Mapped[DesignationStatus] = mapped_column(
-        enum_column(DesignationStatus)
-    )
+    to_status: Mapped[DesignationStatus] = mapped_column(enum_column(DesignationStatus))
     effective_on: Mapped[date]
     reason: Mapped[str] = mapped_column(NFCText, default="")
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))

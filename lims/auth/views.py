@@ -31,8 +31,10 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(db.select(User).where(User.email == email))
-        if user is None or not user.is_active or not user.check_password(
-            form.password.data
+        if (
+            user is None
+            or not user.is_active
+            or not user.check_password(form.password.data)
         ):
             logger.warning("failed login for %s", email)
             flash(_("Invalid email or password."), "danger")

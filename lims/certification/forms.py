@@ -19,14 +19,16 @@ class CertificateForm(FlaskForm):
             (CertificateScheme.TYPE_TESTING.value, _l("Type testing (3 years)")),
             (
                 CertificateScheme.TYPE_TESTING_FACTORY.value,
-                _l("Type testing with factory assessment (3 years, yearly surveillance)"),
+                _l("Type testing with factory assessment (3 years, surveillance)"),
             ),
             (CertificateScheme.LOT.value, _l("Per lot")),
         ],
     )
     holder = SelectField(_l("Certificate holder"), coerce=int)
     importers = SelectMultipleField(_l("Importers allowed to use it"), coerce=int)
-    lot_description = TextAreaField(_l("Lot description"), validators=[Length(max=1000)])
+    lot_description = TextAreaField(
+        _l("Lot description"), validators=[Length(max=1000)]
+    )
     lot_valid_until = DateField(_l("Lot valid until"), validators=[Optional()])
 
 

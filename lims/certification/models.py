@@ -129,11 +129,9 @@ class CertificateStatusChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificate.id"))
     from_status: Mapped[CertificateStatus | None] = mapped_column(
-        enum_column(CertificateStatus)
+        enum_column(CertificateStatus, name="certificatestatus_from")
     )
-    to_status: Mapped[CertificateStatus] = mapped_column(
-        enum_column(CertificateStatus)
-    )
+    to_status: Mapped[CertificateStatus] = mapped_column(enum_column(CertificateStatus))
     reason: Mapped[str] = mapped_column(NFCText)
     actor_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

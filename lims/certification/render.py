@@ -6,9 +6,9 @@ again gives the same bytes and the stored SHA-256 can be recomputed.
 
 import hashlib
 
-import certificates as docs
 import numpy as np
 
+import certificates as docs
 from lims.certification.models import Certificate, CertificateScheme
 from lims.results import traces
 from lims.results.decision import format_measurement, rule_statement

@@ -3,10 +3,11 @@
 import hashlib
 import logging
 from datetime import date, timedelta
+from urllib.parse import quote
+
+from flask import current_app, has_request_context, request
 
 import certificates as docs
-from flask import current_app, url_for
-
 from lims.audit.service import record, snapshot
 from lims.certification.models import (
     Certificate,
@@ -43,9 +44,19 @@ STATUS_TRANSITIONS = {
 
 
 def verification_url(number: str) -> str:
+    """Return the public URL printed and encoded in the QR code of a document.
+
+    ``LIMS_BASE_URL`` fixes the host so that documents issued from a command
+    or behind a proxy carry the public address; without it the URL of the
+    current request is used.
+    """
+    path = "/verify/" + quote(number, safe="")
     base = current_app.config.get("LIMS_BASE_URL")
-    path = url_for("public.verify", number=number, _external=not base)
-    return base.rstrip("/") + path if base else path
+    if base:
+        return base.rstrip("/") + path
+    if has_request_context():
+        return request.host_url.rstrip("/") + path
+    raise DomainError("Set LIMS_BASE_URL to the public address of this server.")
 
 
 def issue_test_report(request, authorised_by) -> TestReport:
@@ -64,7 +75,12 @@ def issue_test_report(request, authorised_by) -> TestReport:
     number = f"{lab.code}-TR-{year}-{allocate(f'REPORT/{lab.code}/{year}'):05d}"
     issued_at = utcnow()
     document = report_document(
-        request, results, number, issued_on, issued_at, authorised_by,
+        request,
+        results,
+        number,
+        issued_on,
+        issued_at,
+        authorised_by,
         verification_url(number),
     )
     pdf = docs.render_test_report(document)
@@ -103,8 +119,7 @@ def validity(scheme: CertificateScheme, issued_on: date, lot_valid_until):
         return three_years, surveillance
     if lot_valid_until is None:
         raise DomainError(
-            "A lot certificate needs the date until which the lot may be "
-            "released.",
+            "A lot certificate needs the date until which the lot may be released.",
             field="lot_valid_until",
         )
     if lot_valid_until < issued_on or lot_valid_until > three_years:
@@ -254,7 +269,9 @@ def _check_reports(reports: list[TestReport]) -> None:
                 f"Test report {report.number} is {report.status.value}; use the "
                 "report that replaced it."
             )
-        failed = [r for r in current_results(report.request) if r.verdict.value != "pass"]
+        failed = [
+            r for r in current_results(report.request) if r.verdict.value != "pass"
+        ]
         if failed:
             raise DomainError(
                 f"Test report {report.number} has {len(failed)} result(s) that "

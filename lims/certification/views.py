@@ -38,7 +38,10 @@ def load_report(report_id: int) -> TestReport:
 
 def load_certificate(certificate_id: int) -> Certificate:
     certificate = db.get_or_404(Certificate, certificate_id)
-    if current_user.role != Role.ADMIN and current_user.body_id != certificate.issuer_id:
+    if (
+        current_user.role != Role.ADMIN
+        and current_user.body_id != certificate.issuer_id
+    ):
         abort(403)
     return certificate
 
@@ -171,7 +174,9 @@ def change_status(certificate_id: int):
             url_for("certification.certificate_detail", certificate_id=certificate_id)
         )
     rules.change_certificate_status(
-        certificate, CertificateStatus(form.to_status.data), form.reason.data,
+        certificate,
+        CertificateStatus(form.to_status.data),
+        form.reason.data,
         current_user,
     )
     db.session.commit()

@@ -32,7 +32,8 @@ class Instrument(db.Model):
         covering = [
             c
             for c in self.calibrations
-            if c.calibrated_on <= day <= c.due_on and c.outcome != CalibrationOutcome.FAIL
+            if c.calibrated_on <= day <= c.due_on
+            and c.outcome != CalibrationOutcome.FAIL
         ]
         return max(covering, key=lambda c: c.calibrated_on, default=None)
 

@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, render_template, request
 
-from lims.certification.rules import find_issued_pdf
 from lims.certification.models import CertificateStatus
+from lims.certification.rules import find_issued_pdf
 from lims.extensions import db
 from lims.pagination import paginate
 from lims.public.forms import GenuineForm
@@ -51,7 +51,10 @@ def genuine():
     outcome = None
     if form.validate_on_submit():
         content = form.file.data.read()
-        outcome = {"document": find_issued_pdf(content), "name": form.file.data.filename}
+        outcome = {
+            "document": find_issued_pdf(content),
+            "name": form.file.data.filename,
+        }
     return render_template("public/genuine.html", form=form, outcome=outcome)
 
 

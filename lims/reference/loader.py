@@ -102,7 +102,10 @@ def load_accreditation_bodies() -> int:
 
 
 def standard_for(label: str) -> Standard | None:
-    """Find or create the standard named by "CODE EDITION", e.g. "ETSI EN 300 328 V2.2.2 (2019-07)"."""
+    """Find or create the standard named by "CODE EDITION".
+
+    For example "ETSI EN 300 328 V2.2.2 (2019-07)" or "CISPR 32:2015".
+    """
     label = label.split(" ; ")[0].strip()
     if not label:
         return None
@@ -143,7 +146,9 @@ def load_regulations() -> int:
             regulation.issuer = row["issuer"]
             regulation.kind = RegulationKind(row["kind"] or "other")
         except ValueError as error:
-            raise ReferenceDataError(f"regulations.csv, line {line}: {error}") from error
+            raise ReferenceDataError(
+                f"regulations.csv, line {line}: {error}"
+            ) from error
         regulation.title_vi = row["title_vi"]
         regulation.title_en = row["title_en"]
         regulation.based_on = standard_for(row["based_on"])
@@ -240,7 +245,9 @@ def load_agreements() -> int:
         if any(p.economy_code == row["economy"] for p in agreement.parties):
             continue
         agreement.parties.append(
-            AgreementParty(economy_code=row["economy"], joined_on=_date(row["joined_on"]))
+            AgreementParty(
+                economy_code=row["economy"], joined_on=_date(row["joined_on"])
+            )
         )
     for _, row in rows("agreement_phases.csv"):
         agreement = by_code[row["agreement"]]

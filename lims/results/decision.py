@@ -69,9 +69,7 @@ def round_uncertainty(u: float | Decimal) -> Decimal:
     return d.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
 
 
-def format_measurement(
-    value: float, uncertainty: float | None
-) -> tuple[str, str]:
+def format_measurement(value: float, uncertainty: float | None) -> tuple[str, str]:
     """Return (value, uncertainty) as strings rounded for display.
 
     The uncertainty keeps two significant digits and the value is rounded to

@@ -41,9 +41,7 @@ class Result(db.Model):
     """
 
     __tablename__ = "result"
-    __table_args__ = (
-        sa.UniqueConstraint("sample_id", "test_item_id", "revision"),
-    )
+    __table_args__ = (sa.UniqueConstraint("sample_id", "test_item_id", "revision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(
@@ -72,9 +70,7 @@ class Result(db.Model):
     conditions: Mapped[str] = mapped_column(NFCString(300), default="")
     measured_on: Mapped[date]
 
-    source_file_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("stored_file.id")
-    )
+    source_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
     source_format: Mapped[str] = mapped_column(sa.String(40), default="")
     trace_name: Mapped[str] = mapped_column(NFCString(120), default="")
     # The trace as float64 pairs (x in Hz, y), compressed, for plots.

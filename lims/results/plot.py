@@ -26,7 +26,11 @@ def thin(x: np.ndarray, y: np.ndarray, buckets: int = MAX_DRAWN_POINTS):
     if len(x) <= buckets:
         return x, y
     edges = np.linspace(0, len(x), buckets + 1, dtype=int)
-    index = [lo + int(np.argmax(y[lo:hi])) for lo, hi in zip(edges, edges[1:]) if hi > lo]
+    index = [
+        lo + int(np.argmax(y[lo:hi]))
+        for lo, hi in zip(edges, edges[1:], strict=False)
+        if hi > lo
+    ]
     return x[index], y[index]
 
 
@@ -54,9 +58,7 @@ def trace_svg(result) -> str:
         parts.append(_polyline(scale, lx[keep], ly[keep], "limit"))
     if result.frequency_hz:
         px, py = scale.point(result.frequency_hz, result.value)
-        parts.append(
-            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" {STYLES["worst"]}/>'
-        )
+        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" {STYLES["worst"]}/>')
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -110,7 +112,8 @@ def _grid(scale: _Scale, unit: str) -> str:
 
 def _polyline(scale: _Scale, x, y, css_class: str) -> str:
     coords = " ".join(
-        "{:.1f},{:.1f}".format(*scale.point(fx, fy)) for fx, fy in zip(x, y)
+        "{:.1f},{:.1f}".format(*scale.point(fx, fy))
+        for fx, fy in zip(x, y, strict=True)
     )
     return f'<polyline {STYLES[css_class]} points="{coords}"/>'
 

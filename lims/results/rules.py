@@ -15,7 +15,6 @@ from datetime import date
 
 import instruments
 from instruments.limits import LimitLine, evaluate
-
 from lims.audit.service import record, snapshot
 from lims.db_types import utcnow
 from lims.equipment.models import Instrument
@@ -151,8 +150,7 @@ def record_result_from_file(
         evaluation = evaluate(trace, limit_line(item))
     except ValueError as error:
         raise DomainError(
-            f"{filename}: {error}; choose the test item that matches the "
-            "measurement.",
+            f"{filename}: {error}; choose the test item that matches the measurement.",
             field="file",
         ) from error
     worst = evaluation.worst
@@ -188,9 +186,7 @@ def approve_result(result: Result, reviewer) -> None:
     if result.status != ResultStatus.ENTERED:
         raise DomainError(f"Result {result.id} is {result.status.value}, not open.")
     if result.entered_by_id == reviewer.id:
-        raise DomainError(
-            "You entered this result; another reviewer must approve it."
-        )
+        raise DomainError("You entered this result; another reviewer must approve it.")
     before = snapshot(result, RESULT_FIELDS)
     result.status = ResultStatus.APPROVED
     result.reviewed_by_id = reviewer.id
@@ -223,9 +219,9 @@ def _close_review_if_done(request: TestRequest, actor) -> None:
     db.session.flush()
     db.session.refresh(request)
     results = current_results(request)
-    if results and all(r.status == ResultStatus.APPROVED for r in results):
-        if request.state == RequestState.UNDER_REVIEW:
-            move_request(request, RequestState.APPROVED, actor)
+    all_approved = all(r.status == ResultStatus.APPROVED for r in results)
+    if results and all_approved and request.state == RequestState.UNDER_REVIEW:
+        move_request(request, RequestState.APPROVED, actor)
 
 
 def _check_can_record(request, sample, item, used, measured_on) -> None:

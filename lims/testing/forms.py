@@ -16,7 +16,9 @@ class RequestForm(FlaskForm):
     applicant_name = StringField(
         _l("Applicant"), validators=[DataRequired(), Length(max=300)]
     )
-    applicant_address = StringField(_l("Applicant address"), validators=[Length(max=500)])
+    applicant_address = StringField(
+        _l("Applicant address"), validators=[Length(max=500)]
+    )
     manufacturer_name = StringField(
         _l("Manufacturer"), validators=[DataRequired(), Length(max=300)]
     )

@@ -15,12 +15,12 @@ from lims.bodies.models import Economy
 from lims.db_types import today_in
 from lims.equipment.models import Instrument
 from lims.extensions import db
+from lims.forms import ConfirmForm
 from lims.pagination import paginate
 from lims.regulations.models import Regulation
 from lims.results.forms import FileResultForm, ManualResultForm
 from lims.results.rules import current_results
 from lims.testing import rules
-from lims.forms import ConfirmForm
 from lims.testing.forms import RequestForm, SampleForm
 from lims.testing.models import DecisionRule, RequestState, TestRequest
 
@@ -101,7 +101,9 @@ def new_request():
             notes=form.notes.data or "",
         )
         db.session.commit()
-        flash(_("Request %(number)s registered.", number=test_request.number), "success")
+        flash(
+            _("Request %(number)s registered.", number=test_request.number), "success"
+        )
         return redirect(url_for("testing.request_detail", request_id=test_request.id))
     return render_template("testing/new_request.html", form=form)
 
