@@ -144,3 +144,35 @@ class DesignationStatusChange(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     designation: Mapped[Designation] = relationship(back_populates="status_changes")
+
+
+class RecognitionVerdict(enum.Enum):
+    ACCEPTED = "accepted"
+    NOT_ACCEPTED = "not_accepted"
+    NEEDS_REVIEW = "needs_review"
+
+
+class RecognitionDecision(db.Model):
+    """A recognition verdict shown to a user, with the facts it was based on.
+
+    ``facts`` holds the presented facts and one entry per condition, so a
+    decision can be explained later even after the records it used change.
+    """
+
+    __tablename__ = "recognition_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_on: Mapped[date]
+    # "page", "api" or "batch".
+    channel: Mapped[str] = mapped_column(sa.String(16))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    lab: Mapped[str] = mapped_column(NFCString(80))
+    regulation_code: Mapped[str] = mapped_column(NFCString(60))
+    tested_on: Mapped[date]
+    verdict: Mapped[RecognitionVerdict] = mapped_column(
+        enum_column(RecognitionVerdict)
+    )
+    agreement_code: Mapped[str | None] = mapped_column(sa.String(40))
+    facts: Mapped[dict] = mapped_column(sa.JSON)
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))

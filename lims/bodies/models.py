@@ -81,6 +81,10 @@ class AccreditationBody(db.Model):
     ilac_mra_testing: Mapped[bool | None]
     iaf_mla_product: Mapped[bool | None]
     apac_member: Mapped[bool | None]
+    # First day of each signatory status; None where no source gives the day.
+    ilac_mra_since: Mapped[date | None]
+    iaf_mla_since: Mapped[date | None]
+    apac_since: Mapped[date | None]
     source: Mapped[str] = mapped_column(NFCText, default="")
 
     economy = relationship("Economy")
