@@ -14,7 +14,16 @@ class ResultStatus(enum.Enum):
     ENTERED = "entered"
     APPROVED = "approved"
     RETRACTED = "retracted"
+    REJECTED = "rejected"
     SUPERSEDED = "superseded"
+
+
+# Statuses of a result that no longer counts; the next one for the same
+# sample and test item is a new revision linked to it.
+CLOSED_STATUSES = frozenset(
+    {ResultStatus.RETRACTED, ResultStatus.REJECTED, ResultStatus.SUPERSEDED}
+)
+WORST_POINT_COUNT = 10
 
 
 class Verdict(enum.Enum):
@@ -66,6 +75,11 @@ class Result(db.Model):
     margin: Mapped[float | None]
     frequency_hz: Mapped[float | None]
     verdict: Mapped[Verdict] = mapped_column(enum_column(Verdict))
+    # Detector of the limit line compared with ("quasi-peak"), "" if none.
+    detector: Mapped[str] = mapped_column(sa.String(20), default="")
+    # Up to WORST_POINT_COUNT points with the largest margins, worst first,
+    # as [frequency_hz, value, limit, margin] lists; None for a single value.
+    worst_points: Mapped[list | None] = mapped_column(sa.JSON)
     decision_rule: Mapped[str] = mapped_column(sa.String(20))
     conditions: Mapped[str] = mapped_column(NFCString(300), default="")
     measured_on: Mapped[date]
@@ -81,6 +95,10 @@ class Result(db.Model):
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who retracted, rejected or superseded the result, when and why.
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_reason: Mapped[str] = mapped_column(NFCText, default="")
 
     request = relationship("TestRequest", back_populates="results")
     sample = relationship("Sample")
@@ -89,8 +107,18 @@ class Result(db.Model):
     instruments = relationship("Instrument", secondary=result_instrument)
     entered_by = relationship("User", foreign_keys=[entered_by_id])
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
     source_file = relationship("StoredFile")
 
     @property
     def is_locked(self) -> bool:
         return self.status != ResultStatus.ENTERED
+
+    @property
+    def lineage(self) -> list["Result"]:
+        """Earlier revisions of this result, newest first."""
+        earlier, current = [], self.previous
+        while current is not None:
+            earlier.append(current)
+            current = current.previous
+        return earlier
