@@ -5,7 +5,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, redirect, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_login import current_user
 
 from lims.extensions import babel
@@ -48,6 +48,10 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["get_locale"] = get_locale
+
+    # Flask-Babel caches the locale on the application context, which a
+    # request shares with an enclosing context (as in tests and commands).
+    app.before_request(refresh)
 
     @app.post("/language/<code>")
     def set_language(code: str):

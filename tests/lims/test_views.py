@@ -1,0 +1,217 @@
+"""Pages through the test client: login, CSRF, permissions and the flow."""
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lims.auth.models import Role
+from lims.extensions import db as _db
+from lims.results.models import Result
+from lims.testing.models import TestRequest
+from tests import factories as f
+from tests.lims.pages import csrf_token, login, post_form
+
+EMC_EMI = (
+    Path(__file__).parent.parent
+    / "data"
+    / "instruments"
+    / "tektronix-EMC-EMI_v1_Example.csv"
+)
+
+
+@pytest.fixture
+def staff(app, db):
+    lab = f.body("DVT")
+    other = f.body("SGE")
+    people = {
+        "tech": f.user(Role.TECHNICIAN, lab),
+        "reviewer": f.user(Role.REVIEWER, lab),
+        "other_tech": f.user(Role.TECHNICIAN, other),
+        "importer": f.user(Role.IMPORTER),
+    }
+    receiver = f.instrument(lab, "EMI-01")
+    db.session.commit()
+    return lab, people, receiver
+
+
+def test_login_succeeds_with_right_password(client, staff):
+    _, people, _ = staff
+    response = login(client, people["tech"])
+    assert response.status_code == 302
+    assert client.get("/requests").status_code == 200
+
+
+def test_login_rejects_wrong_password(client, staff):
+    _, people, _ = staff
+    response = login(client, people["tech"], "wrong password")
+    assert response.status_code == 401
+    assert client.get("/requests").status_code == 302
+
+
+def test_login_without_csrf_token_is_rejected(client, staff):
+    _, people, _ = staff
+    response = client.post(
+        "/login", data={"email": people["tech"].email, "password": f.PASSWORD}
+    )
+    assert response.status_code == 400
+
+
+def test_login_ignores_external_next(client, staff):
+    _, people, _ = staff
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/login?next=//evil.example/steal",
+        data={
+            "email": people["tech"].email,
+            "password": f.PASSWORD,
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response.headers["Location"]
+
+
+def test_anonymous_is_sent_to_login(client, staff):
+    response = client.get("/requests")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_reviewer_cannot_register_request(client, staff):
+    _, people, _ = staff
+    login(client, people["reviewer"])
+    assert client.get("/requests/new").status_code == 403
+
+
+def test_other_lab_cannot_open_request(client, staff, db):
+    lab, people, _ = staff
+    req, _ = f.request_with_sample(lab, people["tech"])
+    db.session.commit()
+    login(client, people["other_tech"])
+    assert client.get(f"/requests/{req.id}").status_code == 403
+
+
+def test_importer_cannot_see_lab_records(client, staff):
+    _, people, _ = staff
+    login(client, people["importer"])
+    assert client.get("/requests").status_code == 403
+
+
+def test_request_registered_through_form(client, staff, db):
+    _, people, _ = staff
+    login(client, people["tech"])
+    regulation = f.regulation()
+    response = post_form(
+        client,
+        "/requests/new",
+        "/requests/new",
+        {
+            "applicant_name": "Công ty TNHH Thiết bị Viễn thông Đại Việt",
+            "applicant_address": "Hà Nội",
+            "manufacturer_name": "Lianhe Networks",
+            "manufacturer_economy": "CN",
+            "product_name": "Bộ định tuyến",
+            "model": "AX-9",
+            "hs_code": "851762",
+            "regulations": [str(regulation.id)],
+            "decision_rule": "simple",
+        },
+    )
+    assert response.status_code == 302
+    req = db.session.scalar(db.select(TestRequest))
+    assert req.number.startswith("DVT-")
+    assert req.applicant.name == "Công ty TNHH Thiết bị Viễn thông Đại Việt"
+
+
+def test_request_form_rejects_unknown_hs_code(client, staff, db):
+    _, people, _ = staff
+    login(client, people["tech"])
+    response = post_form(
+        client,
+        "/requests/new",
+        "/requests/new",
+        {
+            "applicant_name": "A",
+            "manufacturer_name": "M",
+            "manufacturer_economy": "CN",
+            "product_name": "P",
+            "model": "X",
+            "hs_code": "999999",
+            "regulations": [str(f.regulation().id)],
+            "decision_rule": "simple",
+        },
+        follow_redirects=True,
+    )
+    assert "999999" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(TestRequest)) is None
+
+
+def test_instrument_file_uploaded_through_form(client, staff, db):
+    lab, people, receiver = staff
+    req, sample = f.request_with_sample(lab, people["tech"])
+    item = f.flat_item(f.regulation(), 66.5)
+    db.session.commit()
+    login(client, people["tech"])
+    page = f"/requests/{req.id}"
+
+    response = post_form(
+        client,
+        page,
+        f"/requests/{req.id}/results/file",
+        {
+            "sample": str(sample.id),
+            "test_item": str(item.id),
+            "instruments": [str(receiver.id)],
+            "measured_on": date.today().isoformat(),
+            "expanded_uncertainty": "3.4",
+            "format_name": "",
+            "file": (io.BytesIO(EMC_EMI.read_bytes()), EMC_EMI.name),
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 302
+    result = _db.session.scalar(_db.select(Result))
+    assert result.margin == pytest.approx(0.896, abs=1e-3)
+    detail = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "+0.896" in detail
+    assert client.get(f"/results/{result.id}/trace.svg").status_code == 200
+
+
+def test_unknown_certificate_api_returns_json_404(client, staff):
+    response = client.get("/api/v1/certificates/NO-SUCH-1")
+    assert response.status_code == 404
+    assert "NO-SUCH-1" in response.get_json()["error"]
+
+
+def test_verify_api_rejects_unknown_pdf(client, staff):
+    response = client.post(
+        "/api/v1/verify",
+        data={"file": (io.BytesIO(b"%PDF-1.4 forged"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.get_json() == {"genuine": False, "number": None, "status": None}
+
+
+def test_healthz_reports_database(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_language_switch_changes_page(client):
+    vietnamese = client.get("/", headers={"Accept-Language": "vi"})
+    assert "Tra cứu" in vietnamese.get_data(as_text=True) or "chứng nhận" in (
+        vietnamese.get_data(as_text=True)
+    )
+    post_form(client, "/", "/language/en", {})
+    english = client.get("/", headers={"Accept-Language": "vi"})
+    assert "Check a certificate of conformity" in english.get_data(as_text=True)
