@@ -64,9 +64,9 @@ def enum_column(
 ) -> sa.Enum:
     """Store an enum by its value, as a checked string on every database.
 
-    ``name`` names the CHECK constraint; give one when a table has two
-    columns of the same enum, because constraint names are unique per table
-    on PostgreSQL.
+    ``name`` names the CHECK constraint. Give one when a table has two
+    columns of the same enum, because PostgreSQL needs constraint names that
+    are unique per table.
     """
     return sa.Enum(
         enum_cls,

@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
-    """A rule refused an action; the message tells the user what to do."""
+    """A rule rejected an action. The message names the problem and the fix."""
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)

@@ -140,8 +140,8 @@ class ProductCategory(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name_en: Mapped[str] = mapped_column(NFCString(200), unique=True)
     name_vi: Mapped[str] = mapped_column(NFCString(200), default="")
-    # Products of this category must be tested in Vietnam whatever the
-    # agreements say.
+    # Products of this category must be tested in Vietnam, even when an
+    # agreement would accept a foreign test report.
     requires_local_testing: Mapped[bool] = mapped_column(default=False)
 
     hs_codes: Mapped[list[HsCode]] = relationship(secondary=product_category_hs_code)
