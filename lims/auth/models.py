@@ -54,3 +54,19 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
+
+
+class LoginAttempt(db.Model):
+    """One login attempt, kept to throttle guessing and for security review."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        sa.Index("ix_login_attempt_email_time", "email", "attempted_at"),
+        sa.Index("ix_login_attempt_ip_time", "ip_address", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(NFCString(254))
+    ip_address: Mapped[str] = mapped_column(sa.String(45))
+    succeeded: Mapped[bool]
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
