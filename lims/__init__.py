@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lims.config import load_config
 from lims.extensions import csrf, db, login_manager, migrate
+from lims.logging_setup import configure_logging
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder="static",
     )
     app.config.update(load_config(app.instance_path, overrides))
+    configure_logging(app.config.get("LIMS_LOG_LEVEL", "INFO"))
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _init_extensions(app)

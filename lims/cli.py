@@ -78,8 +78,10 @@ def load_reference() -> None:
 @click.password_option()
 def create_user(email, name, role, body_code, password) -> None:
     """Create a user account."""
-    from lims.auth.models import Role, User
+    from lims.auth.models import Role
+    from lims.auth.rules import create_user as create
     from lims.bodies.models import Body
+    from lims.errors import DomainError
 
     body = None
     if body_code:
@@ -88,9 +90,12 @@ def create_user(email, name, role, body_code, password) -> None:
             raise click.BadParameter(
                 f"no body with code {body_code!r}", param_hint="--body"
             )
-    user = User(email=email.strip().lower(), name=name, role=Role(role), body=body)
-    user.set_password(password)
-    db.session.add(user)
+    try:
+        user = create(
+            email=email, name=name, role=Role(role), password=password, body=body
+        )
+    except DomainError as error:
+        raise click.UsageError(error.message) from error
     db.session.commit()
     click.echo(f"User {user.email} created.")
 
