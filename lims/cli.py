@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
 
+from lims.database import write_intent
 from lims.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,9 @@ def register(app: Flask) -> None:
 @click.group("lims")
 def lims_group() -> None:
     """Set up and maintain the LIMS database."""
+    # Every command here may write, so SQLite transactions take the write
+    # lock when they begin (see lims.database).
+    click.get_current_context().with_resource(write_intent())
 
 
 @lims_group.command("setup")

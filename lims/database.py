@@ -1,4 +1,8 @@
-"""Engine settings and the transaction helpers used by operations."""
+"""Engine settings for SQLite: WAL, foreign keys, and how transactions begin."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import sqlalchemy as sa
 from flask import has_request_context, request
@@ -6,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_write_intent: ContextVar[bool] = ContextVar("lims_write_intent", default=False)
 
 
 def configure_engine_events(engine: Engine) -> None:
@@ -15,8 +20,8 @@ def configure_engine_events(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
-        # Let SQLAlchemy issue BEGIN itself so that "BEGIN IMMEDIATE" below
-        # takes the write lock at the start of each transaction.
+        # Let SQLAlchemy issue BEGIN itself so that _begin_statement decides
+        # between a deferred and an immediate transaction.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -30,16 +35,31 @@ def configure_engine_events(engine: Engine) -> None:
         connection.exec_driver_sql(_begin_statement())
 
 
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Start SQLite transactions in this block with the write lock taken.
+
+    Commands and worker threads that write use it; requests with an unsafe
+    method get it automatically.
+    """
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
 def _begin_statement() -> str:
     """Choose how a SQLite transaction starts.
 
     A deferred transaction that reads first and writes later fails at once
-    with "database is locked" when another connection wrote in between,
-    whatever the busy timeout. Requests that may write, and commands, take the
-    write lock up front instead, so concurrent writers queue on the timeout.
-    Safe requests keep deferred transactions, which WAL lets run beside a
-    writer.
+    with "database is locked" when another connection committed in between,
+    whatever the busy timeout. Work that intends to write therefore takes the
+    write lock up front, so concurrent writers queue on the timeout. Reads
+    keep deferred transactions, which WAL lets run beside a writer.
     """
-    if has_request_context() and request.method in SAFE_METHODS:
-        return "BEGIN"
-    return "BEGIN IMMEDIATE"
+    if _write_intent.get():
+        return "BEGIN IMMEDIATE"
+    if has_request_context() and request.method not in SAFE_METHODS:
+        return "BEGIN IMMEDIATE"
+    return "BEGIN"

@@ -10,6 +10,7 @@ Set ``TEST_DATABASE_URL`` (a PostgreSQL URL) to run every database test on
 PostgreSQL as well as on SQLite.
 """
 
+import contextvars
 import itertools
 import os
 import shutil
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 
 from lims import create_app
 from lims.extensions import db as _db
@@ -114,6 +117,34 @@ def database_url(request, tmp_path):
     admin.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run outside the test's app context.
+
+    Flask reuses an active app context for a request, so ``g`` (where
+    Flask-Babel and Flask-WTF cache the locale and the CSRF token) and the
+    database session would leak between requests. Running each request in an
+    empty ``contextvars`` context gives it its own app context, as a real
+    server does.
+    """
+
+    def open(self, *args, **kwargs):
+        _end_test_transaction()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _end_test_transaction()
+        return response
+
+
+def _end_test_transaction() -> None:
+    """Commit the test's own session around a request.
+
+    Before the request this saves what the test set up; after it, the test's
+    next query starts a new transaction and so sees what the request wrote
+    (an open SQLite WAL or PostgreSQL snapshot would hide it).
+    """
+    if has_app_context():
+        _db.session.commit()
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(
@@ -126,6 +157,7 @@ def app(database_url, tmp_path):
         }
     )
     app.instance_path = str(tmp_path / "instance")
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         _db.session.remove()
