@@ -4,6 +4,7 @@ import logging
 import uuid
 
 from flask import Flask, g, request
+from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lims.config import load_config
@@ -45,6 +46,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please log in to open this page.")
     login_manager.login_message_category = "warning"
     with app.app_context():
         configure_engine_events(db.engine)
@@ -72,6 +74,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(equipment_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(api_bp)
+    _register_recognition(app)
+
+
+def _register_recognition(app: Flask) -> None:
+    from lims.agreements.views import bp as agreements_bp
+    from lims.recognition.api import bp as recognition_api_bp
+    from lims.recognition.views import bp as recognition_bp
+
+    app.register_blueprint(recognition_bp)
+    app.register_blueprint(recognition_api_bp)
+    app.register_blueprint(agreements_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:
