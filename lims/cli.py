@@ -109,3 +109,34 @@ def _request_context():
         "http://127.0.0.1:" + os.environ.get("PORT", "8000")
     )
     return current_app.test_request_context("/", base_url=base)
+
+
+@lims_group.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Write a consistent copy of the database to TARGET."""
+    from lims.backup import BackupError, backup
+
+    try:
+        backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {target}")
+
+
+@lims_group.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm that current data is replaced.")
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the database with the backup in SOURCE."""
+    from lims.backup import BackupError, restore
+
+    if not yes:
+        raise click.UsageError("Restoring replaces every record; add --yes.")
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Database restored from {source}")
