@@ -20,10 +20,13 @@ class Permission(enum.Enum):
     CHANGE_CERTIFICATE_STATUS = "change_certificate_status"
     VIEW_LAB_RECORDS = "view_lab_records"
     VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset({Permission.VIEW_AUDIT, Permission.VIEW_LAB_RECORDS}),
+    Role.ADMIN: frozenset(
+        {Permission.VIEW_AUDIT, Permission.VIEW_LAB_RECORDS, Permission.MANAGE_USERS}
+    ),
     Role.TECHNICIAN: frozenset(
         {
             Permission.REGISTER_REQUEST,
