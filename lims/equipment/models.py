@@ -28,14 +28,19 @@ class Instrument(db.Model):
     )
 
     def calibration_on(self, day: date) -> "Calibration | None":
-        """Return the calibration that covered ``day``, if any."""
-        covering = [
-            c
-            for c in self.calibrations
-            if c.calibrated_on <= day <= c.due_on
-            and c.outcome != CalibrationOutcome.FAIL
-        ]
-        return max(covering, key=lambda c: c.calibrated_on, default=None)
+        """Return the calibration that covered ``day``, if any.
+
+        The latest calibration performed on or before ``day`` decides: a
+        failed one takes the instrument out of service even while an earlier
+        certificate has not yet expired, and a new one puts it back.
+        """
+        performed = [c for c in self.calibrations if c.calibrated_on <= day]
+        latest = max(
+            performed, key=lambda c: (c.calibrated_on, c.id or 0), default=None
+        )
+        if latest is None or latest.outcome == CalibrationOutcome.FAIL:
+            return None
+        return latest if day <= latest.due_on else None
 
     def is_calibrated_on(self, day: date) -> bool:
         return self.calibration_on(day) is not None

@@ -54,16 +54,19 @@ def margin_of(
     """Return the margin, positive meaning non-conformity, for a value or a bound.
 
     ``operand`` "<" means the true value lies below ``value`` (a detection
-    limit), ">" above it. The bound gives the worst case: "< 5" below a
-    maximum limit of 10 passes with margin -5, "> 12" above it fails. A bound
-    on the side that says nothing ("> 5" against a maximum of 10) raises
-    UndecidableBound.
+    limit), ">" above it. A bound decides only when it lies on the far side
+    of the limit from the true value: "< 5" under a maximum of 10 passes
+    with margin -5, "> 12" over it fails with margin 2. Any other bound
+    ("< 12" or "> 5" against that maximum, and "> 10" on the limit itself)
+    raises UndecidableBound.
     """
     margin = value - limit if kind == LimitKind.MAXIMUM else limit - value
     if operand is None:
         return margin
-    bound_is_safe_side = (operand == "<") == (kind == LimitKind.MAXIMUM)
-    if bound_is_safe_side or margin > 0:
+    toward_conformity = (operand == "<") == (kind == LimitKind.MAXIMUM)
+    if toward_conformity and margin <= 0:
+        return margin
+    if not toward_conformity and margin > 0:
         return margin
     raise UndecidableBound(
         f"a value {operand} {value:g} cannot show whether the "

@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from lims.results import traces
-from lims.results.rules import limit_line
+from lims.results.limits import limit_line
 
 WIDTH, HEIGHT = 720, 320
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40
@@ -41,7 +41,7 @@ def trace_svg(result) -> str:
     x, y = thin(x, y)
     positive = x > 0
     x, y = x[positive], y[positive]
-    line = limit_line(result.test_item)
+    line = limit_line(result.test_item, result.detector or None)
     lx = np.geomspace(x.min(), x.max(), 200)
     ly = line.level_at(lx)
 

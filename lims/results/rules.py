@@ -1,9 +1,10 @@
-"""Recording, reviewing and locking results.
+"""Recording results, typed in by hand or read from an instrument file.
 
-Results typed in by hand and results read from an instrument file pass the
-same checks: the request is open for testing, the sample and the test item
-belong to it, and every instrument cited was in calibration on the
-measurement date.
+Both paths pass the same checks: the request is open for testing, the sample
+and the test item belong to it, every instrument cited was in calibration on
+the measurement date, the unit and detector match the test item's limit, and
+the agreed decision rule has the uncertainty it needs. Reviewing results is
+in ``lims.results.review``.
 """
 
 import dataclasses
@@ -13,41 +14,49 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 import instruments
-from instruments.limits import LimitLine, evaluate
+from instruments.limits import Evaluation, evaluate
 from lims.audit.service import record, snapshot
-from lims.db_types import utcnow
 from lims.equipment.models import Instrument
 from lims.errors import DomainError
 from lims.extensions import db
 from lims.regulations.models import LimitKind, TestItem
 from lims.results import traces
-from lims.results.decision import decide
-from lims.results.models import Result, ResultStatus
+from lims.results.decision import UndecidableBound, decide, margin_of
+from lims.results.limits import choose_detector, limit_line
+from lims.results.models import (
+    CLOSED_STATUSES,
+    WORST_POINT_COUNT,
+    Result,
+    ResultStatus,
+)
+from lims.results.review import (  # noqa: F401  (callers import them from here)
+    RESULT_FIELDS,
+    approve_result,
+    correct_result,
+    current_results,
+    reject_result,
+    retract_result,
+    submit_for_review,
+)
 from lims.storage.models import StoredFile
-from lims.testing.models import RequestState, Sample, TestRequest
+from lims.testing.models import DecisionRule, RequestState, Sample, TestRequest
 from lims.testing.rules import move_request
 
-logger = logging.getLogger(__name__)
+__all__ = ["limit_line", "record_manual_result", "record_result_from_file"]
 
-RESULT_FIELDS = [
-    "revision",
-    "status",
-    "operand",
-    "value",
-    "unit",
-    "expanded_uncertainty",
-    "limit_value",
-    "margin",
-    "frequency_hz",
-    "verdict",
-    "measured_on",
-]
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Measurement:
-    """What a result records, before the checks and the verdict."""
+    """What a result records, before the checks and the verdict.
+
+    ``detector`` is the detector the instrument used; ``limit_detector``
+    chooses the limit of a test item that has several.
+    """
 
     value: float
     unit: str
@@ -56,18 +65,29 @@ class Measurement:
     frequency_hz: float | None = None
     operand: str | None = None
     conditions: str = ""
+    detector: str | None = None
+    limit_detector: str | None = None
 
 
-def limit_line(item: TestItem) -> LimitLine:
-    segments = [
-        (s[0], math.inf if s[1] is None else s[1], s[2], s[3]) for s in item.segments
-    ]
-    return LimitLine(
-        segments=segments,
-        interpolation=item.interpolation,
-        unit=item.unit,
-        detector=item.detector or None,
-    )
+@dataclass(frozen=True)
+class FileImport:
+    """The settings of one instrument file import, shared by every file of a batch."""
+
+    measured_on: date
+    expanded_uncertainty: float | None = None
+    format_name: str | None = None
+    trace_name: str | None = None
+    field_strength: bool = False
+    limit_detector: str | None = None
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    limit: float | None
+    margin: float | None
+    detector: str | None
+    conditions: str
+    worst_points: list | None = None
 
 
 def units_match(a: str, b: str) -> bool:
@@ -92,11 +112,22 @@ def record_manual_result(
             f"{item.unit!r}; convert the value to {item.unit}.",
             field="unit",
         )
-    limit = _limit_at(item, measurement.frequency_hz)
-    margin = None if limit is None else _margin(item, measurement.value, limit)
-    return _store_result(
-        request, sample, item, measurement, used, entered_by, limit, margin
+    detector, note = choose_detector(
+        item, measurement.detector, measurement.limit_detector
     )
+    limit = _limit_at(item, detector, measurement.frequency_hz)
+    try:
+        margin = margin_of(
+            measurement.value, limit, item.limit_kind, measurement.operand
+        )
+    except UndecidableBound as error:
+        raise DomainError(
+            f"{str(error).capitalize()}; report a measured value or a bound on "
+            "the other side of the limit.",
+            field="value",
+        ) from error
+    outcome = _Verdict(limit, margin, detector, _join(measurement.conditions, note))
+    return _store_result(request, sample, item, measurement, used, entered_by, outcome)
 
 
 def record_result_from_file(
@@ -113,6 +144,7 @@ def record_result_from_file(
     format_name: str | None = None,
     trace_name: str | None = None,
     field_strength: bool = False,
+    limit_detector: str | None = None,
 ) -> Result:
     """Import one trace of an instrument file as a result.
 
@@ -120,9 +152,24 @@ def record_result_from_file(
     cable loss itself, so a trace labelled dBuV holds field strength in
     dBuV/m; the result records that statement in its conditions.
     """
-    _check_can_record(request, sample, item, used, measured_on)
+    settings = FileImport(
+        measured_on=measured_on,
+        expanded_uncertainty=expanded_uncertainty,
+        format_name=format_name,
+        trace_name=trace_name,
+        field_strength=field_strength,
+        limit_detector=limit_detector,
+    )
+    reading = read_file(content, filename, format_name)
+    return record_reading(
+        request, sample, item, reading, content, settings, used, entered_by
+    )
+
+
+def read_file(content: bytes, filename: str, format_name: str | None = None):
+    """Read an instrument file; a file that cannot be read raises DomainError."""
     try:
-        reading = instruments.read(content, name=filename, format=format_name)
+        return instruments.read(content, name=filename, format=format_name)
     except instruments.ReadError as error:
         raise DomainError(
             f"{error}. Nothing was imported; check the file or choose its "
@@ -130,44 +177,45 @@ def record_result_from_file(
             field="file",
         ) from error
 
-    trace = _pick_trace(reading, trace_name, filename)
-    trace_unit, conditions = trace.y_unit, ""
-    if field_strength and units_match(trace_unit, "dBuV"):
-        trace_unit = trace_unit + "/m"
-        conditions = (
-            "Transducer factors (antenna factor, cable loss) applied in the "
-            "receiver; levels read as field strength."
-        )
-    if not units_match(trace_unit, item.unit):
-        raise DomainError(
-            f"{filename}: trace {trace.name!r} is in {trace.y_unit}, but test "
-            f"item {item.clause} is limited in {item.unit}.",
-            field="file",
-        )
-    if trace_unit != trace.y_unit:
-        trace = dataclasses.replace(trace, y_unit=item.unit)
-    try:
-        evaluation = evaluate(trace, limit_line(item))
-    except ValueError as error:
-        raise DomainError(
-            f"{filename}: {error}; choose the test item that matches the measurement.",
-            field="file",
-        ) from error
+
+def record_reading(
+    request: TestRequest,
+    sample: Sample,
+    item: TestItem,
+    reading: instruments.Reading,
+    content: bytes,
+    settings: FileImport,
+    used: list[Instrument],
+    entered_by,
+) -> Result:
+    """Record the chosen trace of an instrument reading as a result."""
+    filename = reading.source_name
+    _check_can_record(request, sample, item, used, settings.measured_on)
+    trace = _pick_trace(reading, settings.trace_name, filename)
+    trace, conditions = _trace_in_item_unit(trace, item, settings, filename)
+    detector, note = choose_detector(item, trace.detector, settings.limit_detector)
+    evaluation = _evaluate(trace, item, detector, filename)
     worst = evaluation.worst
-    margin = worst.margin if item.limit_kind == LimitKind.MAXIMUM else -worst.margin
-    stored = _store_file(content, filename, entered_by)
     measurement = Measurement(
         value=worst.y,
         unit=item.unit,
-        measured_on=measured_on,
-        expanded_uncertainty=expanded_uncertainty,
+        measured_on=settings.measured_on,
+        expanded_uncertainty=settings.expanded_uncertainty,
         frequency_hz=worst.x_hz,
-        conditions=conditions,
+        conditions=_join(conditions, note),
+        detector=trace.detector,
+    )
+    outcome = _Verdict(
+        worst.limit,
+        worst.margin,
+        detector,
+        measurement.conditions,
+        worst_points=_worst_points(evaluation, item),
     )
     result = _store_result(
-        request, sample, item, measurement, used, entered_by, worst.limit, margin
+        request, sample, item, measurement, used, entered_by, outcome
     )
-    result.source_file = stored
+    result.source_file = _store_file(content, filename, entered_by)
     result.source_format = reading.format
     result.trace_name = trace.name
     result.trace_points = traces.pack(trace.data["x_hz"], trace.data["y"])
@@ -182,49 +230,52 @@ def record_result_from_file(
     return result
 
 
-def approve_result(result: Result, reviewer) -> None:
-    if result.status != ResultStatus.ENTERED:
-        raise DomainError(f"Result {result.id} is {result.status.value}, not open.")
-    if result.entered_by_id == reviewer.id:
-        raise DomainError("You entered this result; another reviewer must approve it.")
-    before = snapshot(result, RESULT_FIELDS)
-    result.status = ResultStatus.APPROVED
-    result.reviewed_by_id = reviewer.id
-    result.reviewed_at = utcnow()
-    record(
-        "result.approved",
-        result,
-        before=before,
-        after=snapshot(result, RESULT_FIELDS),
-        actor=reviewer,
-    )
-    _close_review_if_done(result.request, reviewer)
+def _trace_in_item_unit(trace, item: TestItem, settings: FileImport, filename: str):
+    """Return the trace labelled in the item's unit, and the conditions to record."""
+    trace_unit, conditions = trace.y_unit, ""
+    if settings.field_strength and units_match(trace_unit, "dBuV"):
+        trace_unit = trace_unit + "/m"
+        conditions = (
+            "Transducer factors (antenna factor, cable loss) applied in the "
+            "receiver; levels read as field strength."
+        )
+    if not units_match(trace_unit, item.unit):
+        raise DomainError(
+            f"{filename}: trace {trace.name!r} is in {trace.y_unit}, but test "
+            f"item {item.clause} is limited in {item.unit}.",
+            field="file",
+        )
+    if trace_unit != trace.y_unit:
+        trace = dataclasses.replace(trace, y_unit=item.unit)
+    return trace, conditions
 
 
-def submit_for_review(request: TestRequest, actor) -> None:
-    if not current_results(request):
-        raise DomainError("Record at least one result before asking for review.")
-    move_request(request, RequestState.UNDER_REVIEW, actor)
+def _evaluate(trace, item: TestItem, detector: str | None, filename: str) -> Evaluation:
+    """Evaluate the trace so that a positive margin always means non-conformity."""
+    try:
+        evaluation = evaluate(trace, limit_line(item, detector))
+    except ValueError as error:
+        raise DomainError(
+            f"{filename}: {error}; choose the test item that matches the measurement.",
+            field="file",
+        ) from error
+    if item.limit_kind == LimitKind.MINIMUM:
+        evaluation = dataclasses.replace(evaluation, margin=-evaluation.margin)
+    return evaluation
 
 
-def current_results(request: TestRequest) -> list[Result]:
+def _worst_points(evaluation: Evaluation, item: TestItem) -> list[list[float]]:
     return [
-        r
-        for r in request.results
-        if r.status in (ResultStatus.ENTERED, ResultStatus.APPROVED)
+        [p.x_hz, p.y, p.limit, p.margin]
+        for p in evaluation.worst_points(WORST_POINT_COUNT)
     ]
 
 
-def _close_review_if_done(request: TestRequest, actor) -> None:
-    db.session.flush()
-    db.session.refresh(request)
-    results = current_results(request)
-    all_approved = all(r.status == ResultStatus.APPROVED for r in results)
-    if results and all_approved and request.state == RequestState.UNDER_REVIEW:
-        move_request(request, RequestState.APPROVED, actor)
+def _join(*notes: str) -> str:
+    return " ".join(note for note in notes if note)
 
 
-def _check_can_record(request, sample, item, used, measured_on) -> None:
+def _check_can_record(request, sample, item, used, measured_on: date) -> None:
     if request.state not in (RequestState.SAMPLES_RECEIVED, RequestState.IN_TESTING):
         raise DomainError(
             f"Request {request.number} is {request.state.value}; results can be "
@@ -246,6 +297,10 @@ def _check_can_record(request, sample, item, used, measured_on) -> None:
             f"was received ({sample.received_on}).",
             field="measured_on",
         )
+    _check_instruments(request, used, measured_on)
+
+
+def _check_instruments(request, used: list[Instrument], measured_on: date) -> None:
     if not used:
         raise DomainError(
             "Name at least one instrument used for the measurement.",
@@ -266,6 +321,16 @@ def _check_can_record(request, sample, item, used, measured_on) -> None:
             )
 
 
+def _check_uncertainty(request: TestRequest, uncertainty: float | None) -> None:
+    guarded = request.decision_rule != DecisionRule.SIMPLE
+    if guarded and uncertainty is None:
+        raise DomainError(
+            f"Request {request.number} uses the {request.decision_rule.value} "
+            "decision rule, which needs the expanded uncertainty U; enter it.",
+            field="expanded_uncertainty",
+        )
+
+
 def _pick_trace(reading, trace_name: str | None, filename: str):
     if trace_name:
         for trace in reading.traces:
@@ -279,10 +344,10 @@ def _pick_trace(reading, trace_name: str | None, filename: str):
     return reading.traces[0]
 
 
-def _limit_at(item: TestItem, frequency_hz: float | None) -> float | None:
-    line = limit_line(item)
+def _limit_at(item: TestItem, detector: str | None, frequency_hz: float | None):
+    line = limit_line(item, detector)
     freq = frequency_hz if frequency_hz is not None else line.start_hz
-    level = float(line.level_at([freq])[0])
+    level = float(line.level_at(np.array([freq]))[0])
     if math.isnan(level):
         raise DomainError(
             f"No limit of {item.clause} applies at {freq:g} Hz; enter the "
@@ -290,12 +355,6 @@ def _limit_at(item: TestItem, frequency_hz: float | None) -> float | None:
             field="frequency_hz",
         )
     return level
-
-
-def _margin(item: TestItem, value: float, limit: float) -> float:
-    if item.limit_kind == LimitKind.MAXIMUM:
-        return value - limit
-    return limit - value
 
 
 def _store_file(content: bytes, filename: str, uploaded_by) -> StoredFile:
@@ -311,25 +370,33 @@ def _store_file(content: bytes, filename: str, uploaded_by) -> StoredFile:
     return stored
 
 
-def _store_result(request, sample, item, measurement, used, entered_by, limit, margin):
+def _latest_revision(sample: Sample, item: TestItem) -> Result | None:
     previous = db.session.scalar(
         db.select(Result)
         .where(Result.sample_id == sample.id, Result.test_item_id == item.id)
         .order_by(Result.revision.desc())
         .limit(1)
     )
-    if previous is not None and previous.status == ResultStatus.ENTERED:
+    if previous is None or previous.status in CLOSED_STATUSES:
+        return previous
+    if previous.status == ResultStatus.ENTERED:
         raise DomainError(
             f"Sample {sample.code} already has an open result for {item.clause}; "
             "have it reviewed or retract it first."
         )
-    if previous is not None and previous.status == ResultStatus.APPROVED:
-        raise DomainError(
-            f"The result for {item.clause} on sample {sample.code} is approved "
-            "and locked."
-        )
+    raise DomainError(
+        f"The result for {item.clause} on sample {sample.code} is approved "
+        "and locked; correct it, giving a reason, to record a new revision."
+    )
+
+
+def _store_result(
+    request, sample, item, measurement, used, entered_by, outcome: _Verdict
+) -> Result:
+    _check_uncertainty(request, measurement.expanded_uncertainty)
+    previous = _latest_revision(sample, item)
     verdict = decide(
-        margin if margin is not None else 0.0,
+        outcome.margin if outcome.margin is not None else 0.0,
         measurement.expanded_uncertainty,
         request.decision_rule,
         request.guard_band_factor,
@@ -340,16 +407,19 @@ def _store_result(request, sample, item, measurement, used, entered_by, limit, m
         test_item=item,
         revision=(previous.revision + 1) if previous else 1,
         previous=previous,
+        revision_reason=previous.closed_reason if previous else "",
         operand=measurement.operand,
         value=measurement.value,
         unit=item.unit,
         expanded_uncertainty=measurement.expanded_uncertainty,
-        limit_value=limit,
-        margin=margin,
+        limit_value=outcome.limit,
+        margin=outcome.margin,
         frequency_hz=measurement.frequency_hz,
         verdict=verdict,
         decision_rule=request.decision_rule.value,
-        conditions=measurement.conditions,
+        detector=outcome.detector or "",
+        worst_points=outcome.worst_points,
+        conditions=outcome.conditions,
         measured_on=measurement.measured_on,
         entered_by_id=entered_by.id,
         instruments=list(used),
