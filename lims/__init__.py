@@ -60,6 +60,7 @@ def _migrations_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from lims.api import bp as api_bp
+    from lims.auth.admin_views import bp as admin_bp
     from lims.auth.views import bp as auth_bp
     from lims.certification.views import bp as certification_bp
     from lims.equipment.views import bp as equipment_bp
@@ -69,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(testing_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(equipment_bp)
