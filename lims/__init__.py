@@ -1,6 +1,7 @@
 """A laboratory information management system for conformity assessment."""
 
 import logging
+import os
 import uuid
 
 from flask import Flask, g, request
@@ -17,6 +18,8 @@ logger = logging.getLogger(__name__)
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(
         __name__,
+        # Where the SQLite database, demo accounts and other local state live.
+        instance_path=os.environ.get("LIMS_INSTANCE_PATH") or None,
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="static",
