@@ -18,7 +18,7 @@ install: $(BIN)/activate
 run: install
 	$(BIN)/flask --app app lims setup
 	@echo "Serving on http://127.0.0.1:$(PORT)"
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - app:app
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - --no-control-socket app:app
 
 test: install
 	$(BIN)/pytest -n 2 -q

@@ -3,6 +3,7 @@
 from datetime import date
 
 from lims.audit.service import record, snapshot
+from lims.db_types import today_in
 from lims.errors import DomainError
 from lims.extensions import db
 from lims.numbering import allocate
@@ -62,7 +63,7 @@ def register_request(
 ) -> TestRequest:
     if not regulations:
         raise DomainError("Choose at least one regulation.", field="regulations")
-    year = date.today().year
+    year = today_in(lab.timezone).year
     sequence = allocate(f"REQ/{lab.code}/{year}")
     request = TestRequest(
         number=f"{lab.code}-{year}-{sequence:05d}",
@@ -122,7 +123,7 @@ def receive_sample(
             f"Request {request.number} is {request.state.value}; "
             "samples can be received only before review."
         )
-    if received_on > date.today():
+    if received_on > today_in(request.lab.timezone):
         raise DomainError("The receipt date is in the future.", field="received_on")
 
     sequence = allocate(f"SAMPLE/{request.number}")
