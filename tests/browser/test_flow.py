@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import CHROMIUM, REPO_ROOT
+from tests.browser.conftest import CHROMIUM
+from tests.live_server import REPO_ROOT
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
