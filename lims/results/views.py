@@ -11,6 +11,7 @@ from lims.errors import DomainError
 from lims.extensions import db
 from lims.forms import ConfirmForm
 from lims.regulations.models import TestItem
+from lims.results import cli as _cli  # noqa: F401  (adds lims import-results)
 from lims.results import rules
 from lims.results.forms import FileResultForm, ManualResultForm
 from lims.results.models import Result

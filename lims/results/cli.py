@@ -1,0 +1,138 @@
+"""``flask --app app lims import-results``: import instrument files from disk.
+
+The command is added to the ``lims`` group when ``lims.results.views`` is
+imported, which happens when the application registers its blueprints.
+"""
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+
+from lims.auth.models import User
+from lims.cli import lims_group
+from lims.equipment.models import Instrument
+from lims.extensions import db
+from lims.results.importing import (
+    ImportSummary,
+    ImportTarget,
+    import_files,
+    list_files,
+)
+from lims.results.rules import FileImport
+from lims.testing.models import Sample, TestRequest
+
+
+@lims_group.command("import-results")
+@click.option("--request", "request_number", required=True, help="Request number.")
+@click.option("--sample", "sample_code", required=True, help="Sample code.")
+@click.option(
+    "--test-item", "test_item_id", required=True, type=int, help="Test item id."
+)
+@click.option(
+    "--instrument",
+    "assets",
+    required=True,
+    multiple=True,
+    help="Asset number of an instrument used; repeat for several.",
+)
+@click.option("--user", "email", required=True, help="E-mail of the technician.")
+@click.option(
+    "--measured-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Measurement date, YYYY-MM-DD; default today.",
+)
+@click.option("--uncertainty", type=float, default=None, help="Expanded uncertainty U.")
+@click.option(
+    "--format", "format_name", default=None, help="Reader name; default: detect."
+)
+@click.option("--trace", "trace_name", default=None, help="Trace name; default: first.")
+@click.option("--limit-detector", default=None, help="Detector of the limit to apply.")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+def import_results(
+    request_number: str,
+    sample_code: str,
+    test_item_id: int,
+    assets: tuple[str, ...],
+    email: str,
+    measured_on,
+    uncertainty: float | None,
+    format_name: str | None,
+    trace_name: str | None,
+    limit_detector: str | None,
+    paths: tuple[Path, ...],
+) -> None:
+    """Import instrument FILES_OR_FOLDERS as results, one transaction per file.
+
+    Prints a progress line per stage and a summary; exits with status 1 when
+    no file was imported.
+    """
+    request = _one(TestRequest, TestRequest.number == request_number, "request")
+    sample = _one(Sample, Sample.code == sample_code, "sample")
+    user = _one(User, User.email == email, "user")
+    instruments = _instruments(request.lab_id, assets)
+    settings = FileImport(
+        measured_on=measured_on.date() if measured_on else date.today(),
+        expanded_uncertainty=uncertainty,
+        format_name=format_name,
+        trace_name=trace_name,
+        limit_detector=limit_detector,
+    )
+    target = ImportTarget(
+        request.id, sample.id, test_item_id, instruments, user.id, settings
+    )
+    files = [(str(path), path.read_bytes) for path in list_files(paths)]
+    started = time.perf_counter()
+    summary = import_files(files, target, progress=_print_progress)
+    _print_summary(summary, time.perf_counter() - started)
+    if not summary.succeeded:
+        sys.exit(1)
+
+
+def _one(model, condition, what: str):
+    found = db.session.scalar(db.select(model).where(condition))
+    if found is None:
+        raise click.BadParameter(f"no {what} matches; check the value.")
+    return found
+
+
+def _instruments(lab_id: int, assets: tuple[str, ...]) -> tuple[int, ...]:
+    found = db.session.scalars(
+        db.select(Instrument).where(
+            Instrument.body_id == lab_id, Instrument.asset_number.in_(assets)
+        )
+    ).all()
+    missing = set(assets) - {i.asset_number for i in found}
+    if missing:
+        raise click.BadParameter(
+            f"instrument {', '.join(sorted(missing))} not found in the request's lab."
+        )
+    return tuple(i.id for i in found)
+
+
+def _print_progress(summary: ImportSummary) -> None:
+    if summary.stage == "done":
+        return
+    done = summary.files_imported + summary.files_rejected
+    click.echo(
+        f"[{done + 1}/{summary.files_total}] {summary.stage} {summary.current_file}",
+        err=True,
+    )
+
+
+def _print_summary(summary: ImportSummary, seconds: float) -> None:
+    for error in summary.errors:
+        click.echo(f"rejected: {error}", err=True)
+    click.echo(
+        f"files: {summary.files_total} total, {summary.files_read} read, "
+        f"{summary.files_imported} imported, {summary.files_rejected} rejected; "
+        f"points: {summary.points_read} read, {summary.points_imported} imported; "
+        f"{seconds:.1f} s"
+    )
+    if not summary.succeeded:
+        click.echo("Import failed: no file was imported.", err=True)
