@@ -21,11 +21,17 @@ class Permission(enum.Enum):
     VIEW_LAB_RECORDS = "view_lab_records"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
+    MANAGE_RECOGNITION = "manage_recognition"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
-        {Permission.VIEW_AUDIT, Permission.VIEW_LAB_RECORDS, Permission.MANAGE_USERS}
+        {
+            Permission.VIEW_AUDIT,
+            Permission.VIEW_LAB_RECORDS,
+            Permission.MANAGE_USERS,
+            Permission.MANAGE_RECOGNITION,
+        }
     ),
     Role.TECHNICIAN: frozenset(
         {
