@@ -140,8 +140,11 @@ class Document:
 
 
 def _fast_table(block: str, columns: int, sep: str, decimal: str) -> np.ndarray:
+    # Bytes, not io.StringIO: StringIO keeps four bytes per character, which
+    # made this buffer the largest allocation when reading a long trace.
     frame = pd.read_csv(
-        io.StringIO(block),
+        io.BytesIO(block.encode("utf-8")),
+        encoding="utf-8",
         sep=sep,
         decimal=decimal,
         header=None,
