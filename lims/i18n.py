@@ -4,7 +4,15 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import (
+    Flask,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale, refresh
 from flask_login import current_user
 
@@ -15,6 +23,9 @@ LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        # Commands and background work speak the default language.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("locale")
     if chosen in LANGUAGES:
         return chosen

@@ -4,6 +4,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from lims.audit.service import record, snapshot
 from lims.auth.models import LoginAttempt, Role, User
@@ -66,27 +67,33 @@ def check_password_policy(password: str, email: str = "", name: str = "") -> Non
     lowered = password.lower()
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
+            _(
+                "The password must have at least %(count)d characters.",
+                count=MIN_PASSWORD_LENGTH,
+            ),
             field="password",
         )
     if len(set(password)) < 5:
         raise DomainError(
-            "The password repeats too few different characters; choose a "
-            "passphrase of several words.",
+            _(
+                "The password repeats too few different characters. Choose a "
+                "passphrase of several words."
+            ),
             field="password",
         )
     if lowered in COMMON_PASSWORDS:
-        raise DomainError("The password is too common.", field="password")
+        raise DomainError(_("The password is too common."), field="password")
     local_part = email.split("@")[0].lower()
     if len(local_part) >= 4 and local_part in lowered:
         raise DomainError(
-            "The password must not contain the account's email name.",
+            _("The password must not contain the account's email name."),
             field="password",
         )
     for word in name.lower().split():
         if len(word) >= 4 and word in lowered:
             raise DomainError(
-                "The password must not contain the user's name.", field="password"
+                _("The password must not contain the user's name."),
+                field="password",
             )
 
 
@@ -95,11 +102,17 @@ def create_user(
 ) -> User:
     email = email.strip().lower()
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
-        raise DomainError(f"An account for {email} exists already.", field="email")
+        raise DomainError(
+            _("An account for %(email)s exists already.", email=email),
+            field="email",
+        )
     staff_roles = (Role.TECHNICIAN, Role.REVIEWER, Role.CERTIFICATION_OFFICER)
     if role in staff_roles and body is None:
         raise DomainError(
-            f"A {role.value} must belong to a lab or certification body.",
+            _(
+                "A %(role)s must belong to a lab or certification body.",
+                role=_(role.value),
+            ),
             field="body",
         )
     check_password_policy(password, email, name)
@@ -119,7 +132,7 @@ def create_user(
 
 def set_active(user: User, active: bool, actor) -> None:
     if actor is not None and user.id == actor.id and not active:
-        raise DomainError("You cannot deactivate your own account.")
+        raise DomainError(_("You cannot deactivate your own account."))
     before = snapshot(user, USER_FIELDS)
     user.is_active_account = active
     record(

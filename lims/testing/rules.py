@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from lims.audit.service import record, snapshot
 from lims.db_types import today_in
 from lims.errors import DomainError
@@ -33,8 +35,11 @@ def find_or_create_organisation(name: str, economy_code: str, address: str = "")
 def find_or_create_product(manufacturer, name: str, model: str, hs_code: str):
     if db.session.get(HsCode, hs_code) is None:
         raise DomainError(
-            f"HS code {hs_code!r} is not in the reference list; "
-            "enter a 6-digit code of headings 8517 to 8529, e.g. 851762.",
+            _(
+                "HS code %(code)s is not in the reference list. Enter a 6-digit "
+                "code of headings 8517 to 8529, e.g. 851762.",
+                code=hs_code,
+            ),
             field="hs_code",
         )
     product = db.session.scalar(
@@ -62,7 +67,7 @@ def register_request(
     notes: str = "",
 ) -> TestRequest:
     if not regulations:
-        raise DomainError("Choose at least one regulation.", field="regulations")
+        raise DomainError(_("Choose at least one regulation."), field="regulations")
     year = today_in(lab.timezone).year
     sequence = allocate(f"REQ/{lab.code}/{year}")
     request = TestRequest(
@@ -91,8 +96,12 @@ def move_request(request: TestRequest, state: RequestState, actor) -> None:
         return
     if not request.can_move_to(state):
         raise DomainError(
-            f"Request {request.number} is {request.state.value} and cannot "
-            f"move to {state.value}."
+            _(
+                "Request %(number)s is %(state)s and cannot move to %(target)s.",
+                number=request.number,
+                state=_(request.state.value),
+                target=_(state.value),
+            )
         )
     before = request.state
     request.state = state
@@ -120,11 +129,15 @@ def receive_sample(
         RequestState.IN_TESTING,
     ):
         raise DomainError(
-            f"Request {request.number} is {request.state.value}; "
-            "samples can be received only before review."
+            _(
+                "Request %(number)s is %(state)s. Samples can be received only "
+                "before review.",
+                number=request.number,
+                state=_(request.state.value),
+            )
         )
     if received_on > today_in(request.lab.timezone):
-        raise DomainError("The receipt date is in the future.", field="received_on")
+        raise DomainError(_("The receipt date is in the future."), field="received_on")
 
     sequence = allocate(f"SAMPLE/{request.number}")
     sample = Sample(
