@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lims.audit.service import events_for
 from lims.auth.models import Role
 from lims.auth.permissions import (
     Permission,
@@ -125,6 +126,7 @@ def request_detail(request_id: int):
         file_form=file_form,
         manual_form=manual_form,
         confirm_form=ConfirmForm(),
+        events=events_for(test_request),
         results=current_results(test_request),
         all_results=test_request.results,
         can=lambda p: has_permission(current_user, p),
