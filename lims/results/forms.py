@@ -8,6 +8,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -20,6 +21,10 @@ def _format_choices():
     ]
 
 
+DETECTORS = [("", _l("Automatic")), ("peak", "peak"), ("quasi-peak", "quasi-peak")]
+DETECTORS += [("average", "average"), ("rms", "rms")]
+
+
 class _ResultFields(FlaskForm):
     sample = SelectField(_l("Sample"), coerce=int, validators=[DataRequired()])
     test_item = SelectField(_l("Test item"), coerce=int, validators=[DataRequired()])
@@ -30,6 +35,9 @@ class _ResultFields(FlaskForm):
     expanded_uncertainty = DecimalField(
         _l("Expanded uncertainty U (k = 2)"),
         validators=[Optional(), NumberRange(min=0)],
+    )
+    limit_detector = SelectField(
+        _l("Limit detector"), choices=DETECTORS, validators=[Optional()]
     )
 
 
@@ -53,3 +61,10 @@ class ManualResultForm(_ResultFields):
     frequency_mhz = DecimalField(
         _l("Frequency (MHz)"), validators=[Optional(), NumberRange(min=0)]
     )
+    detector = SelectField(
+        _l("Detector used"), choices=DETECTORS, validators=[Optional()]
+    )
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])

@@ -1,11 +1,19 @@
 """Entering results from files or by hand, and reviewing them."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from lims.audit.service import events_for
-from lims.auth.permissions import Permission, check_lab_record, require
+from lims.auth.permissions import Permission, check_lab_record, has_permission, require
 from lims.equipment.models import Instrument
 from lims.errors import DomainError
 from lims.extensions import db
@@ -13,7 +21,7 @@ from lims.forms import ConfirmForm
 from lims.regulations.models import TestItem
 from lims.results import cli as _cli  # noqa: F401  (adds lims import-results)
 from lims.results import rules
-from lims.results.forms import FileResultForm, ManualResultForm
+from lims.results.forms import FileResultForm, ManualResultForm, ReasonForm
 from lims.results.models import Result
 from lims.results.plot import trace_svg
 from lims.testing.models import Sample
@@ -61,6 +69,7 @@ def upload(request_id: int):
         format_name=form.format_name.data or None,
         trace_name=(form.trace_name.data or "").strip() or None,
         field_strength=bool(form.field_strength.data),
+        limit_detector=form.limit_detector.data or None,
     )
     db.session.commit()
     flash(
@@ -94,6 +103,8 @@ def manual(request_id: int):
         expanded_uncertainty=uncertainty,
         frequency_hz=None if frequency is None else float(frequency) * 1e6,
         operand=form.operand.data or None,
+        detector=form.detector.data or None,
+        limit_detector=form.limit_detector.data or None,
     )
     result = rules.record_manual_result(
         test_request, sample, item, measurement, used, current_user
@@ -113,6 +124,8 @@ def detail(result_id: int):
         result=result,
         events=events_for(result),
         confirm_form=ConfirmForm(),
+        reason_form=ReasonForm(),
+        can_correct=_can_correct(current_user),
     )
 
 
@@ -144,9 +157,50 @@ def approve(result_id: int):
     check_lab_record(current_user, result.request.lab_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("results.detail", result_id=result_id))
-    if result.request.state.value != "under_review":
-        raise DomainError(_("The request has not been sent for review."))
     rules.approve_result(result, current_user)
     db.session.commit()
     flash(_("Result approved and locked."), "success")
     return redirect(url_for("testing.request_detail", request_id=result.request_id))
+
+
+def _can_correct(user) -> bool:
+    return has_permission(user, Permission.ENTER_RESULT) or has_permission(
+        user, Permission.REVIEW_RESULT
+    )
+
+
+def _close_with_reason(result_id: int, action, message: str):
+    """Load the result, check the reason form, run ``action`` and commit."""
+    result = db.get_or_404(Result, result_id)
+    check_lab_record(current_user, result.request.lab_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return redirect(url_for("results.detail", result_id=result_id))
+    action(result, form.reason.data, current_user)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("results.detail", result_id=result_id))
+
+
+@bp.post("/results/<int:result_id>/reject")
+@require(Permission.REVIEW_RESULT)
+def reject(result_id: int):
+    message = _("Result returned to the technician.")
+    return _close_with_reason(result_id, rules.reject_result, message)
+
+
+@bp.post("/results/<int:result_id>/retract")
+@require(Permission.ENTER_RESULT)
+def retract(result_id: int):
+    message = _("Result retracted; record the retest as a new revision.")
+    return _close_with_reason(result_id, rules.retract_result, message)
+
+
+@bp.post("/results/<int:result_id>/correct")
+@login_required
+def correct(result_id: int):
+    if not _can_correct(current_user):
+        abort(403)
+    message = _("Result superseded; record the corrected revision for review.")
+    return _close_with_reason(result_id, rules.correct_result, message)
