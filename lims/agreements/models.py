@@ -170,9 +170,7 @@ class RecognitionDecision(db.Model):
     lab: Mapped[str] = mapped_column(NFCString(80))
     regulation_code: Mapped[str] = mapped_column(NFCString(60))
     tested_on: Mapped[date]
-    verdict: Mapped[RecognitionVerdict] = mapped_column(
-        enum_column(RecognitionVerdict)
-    )
+    verdict: Mapped[RecognitionVerdict] = mapped_column(enum_column(RecognitionVerdict))
     agreement_code: Mapped[str | None] = mapped_column(sa.String(40))
     facts: Mapped[dict] = mapped_column(sa.JSON)
     request_id: Mapped[str | None] = mapped_column(sa.String(64))

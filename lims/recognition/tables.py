@@ -55,7 +55,8 @@ def _records(header: list[str], rows, name: str) -> list[tuple[int, dict[str, st
     for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
-        table.append((line, dict(zip(keys, (c.strip() for c in row), strict=False))))
+        cells = (restore(c.strip()) for c in row)
+        table.append((line, dict(zip(keys, cells, strict=False))))
         if len(table) > MAX_ROWS:
             raise TableError(f"{name}: more than {MAX_ROWS} rows.")
     return table
@@ -123,6 +124,13 @@ def neutralise(value) -> str:
     text = cell_text(value)
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text
+    return text
+
+
+def restore(text: str) -> str:
+    """Undo neutralise, so an exported file imports with the same values."""
+    if text.startswith("'") and text[1:2] and text[1:2] in "=+-@":
+        return text[1:]
     return text
 
 
