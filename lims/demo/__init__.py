@@ -24,6 +24,7 @@ from lims.certification import rules as certification
 from lims.certification.models import CertificateScheme
 from lims.equipment.models import Calibration, CalibrationOutcome, Instrument
 from lims.extensions import db
+from lims.recognition.demo import add_recognition_demo
 from lims.regulations.models import Regulation, TestItem
 from lims.results import rules as results
 from lims.testing import rules as testing
@@ -242,6 +243,7 @@ def _designation(bodies, today: date) -> None:
     )
     designation.regulations.append(_regulation("QCVN 118:2018/BTTTT"))
     db.session.add(designation)
+    add_recognition_demo(today)
 
 
 def _flow(bodies, users, instruments, today: date) -> None:
