@@ -15,6 +15,9 @@ logger = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
+    # Commands of other areas attach themselves to lims_group on import.
+    import lims.results.cli  # noqa: F401
+
     app.cli.add_command(lims_group)
 
 

@@ -51,6 +51,11 @@ class FileResultForm(_ResultFields):
 
 
 class ManualResultForm(_ResultFields):
+    """The manual entry form; it shares the request page with the file form,
+    so its fields carry the prefix "manual-" to keep element ids unique."""
+
+    PREFIX = "manual"
+
     value = DecimalField(_l("Measured value"), validators=[DataRequired()])
     operand = SelectField(
         _l("Qualifier"),

@@ -19,7 +19,6 @@ from lims.errors import DomainError
 from lims.extensions import db
 from lims.forms import ConfirmForm
 from lims.regulations.models import TestItem
-from lims.results import cli as _cli  # noqa: F401  (adds lims import-results)
 from lims.results import rules
 from lims.results.forms import FileResultForm, ManualResultForm, ReasonForm
 from lims.results.models import Result
@@ -88,7 +87,7 @@ def upload(request_id: int):
 @require(Permission.ENTER_RESULT)
 def manual(request_id: int):
     test_request = load_request(request_id)
-    form = ManualResultForm()
+    form = ManualResultForm(prefix=ManualResultForm.PREFIX)
     _fill_result_choices(test_request, form)
     if not form.validate_on_submit():
         _flash_form_errors(form)

@@ -116,7 +116,7 @@ def request_detail(request_id: int):
     sample_form = SampleForm()
     sample_form.received_on.data = today_in(test_request.lab.timezone)
     file_form = FileResultForm()
-    manual_form = ManualResultForm()
+    manual_form = ManualResultForm(prefix=ManualResultForm.PREFIX)
     _fill_result_choices(test_request, file_form)
     _fill_result_choices(test_request, manual_form)
     return render_template(

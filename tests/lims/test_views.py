@@ -218,3 +218,36 @@ def test_language_switch_changes_page(client):
     post_form(client, "/", "/language/en", {})
     english = client.get("/", headers={"Accept-Language": "vi"})
     assert "Check a certificate of conformity" in english.get_data(as_text=True)
+
+
+def test_manual_result_entered_through_form(client, staff, db):
+    lab, people, receiver = staff
+    req, sample = f.request_with_sample(lab, people["tech"])
+    item = f.flat_item(f.regulation(), 60.0)
+    db.session.commit()
+    login(client, people["tech"])
+    page = f"/requests/{req.id}"
+    html = client.get(page).get_data(as_text=True)
+    assert html.count('id="sample"') == 1
+
+    response = post_form(
+        client,
+        page,
+        f"/requests/{req.id}/results/manual",
+        {
+            "manual-sample": str(sample.id),
+            "manual-test_item": str(item.id),
+            "manual-instruments": [str(receiver.id)],
+            "manual-measured_on": date.today().isoformat(),
+            "manual-expanded_uncertainty": "2.0",
+            "manual-operand": "",
+            "manual-value": "55.5",
+            "manual-unit": "dBuV",
+            "manual-frequency_mhz": "1.5",
+        },
+    )
+
+    assert response.status_code == 302
+    result = _db.session.scalar(_db.select(Result))
+    assert result.value == pytest.approx(55.5)
+    assert result.margin == pytest.approx(-4.5)
