@@ -5,6 +5,7 @@ from flask import (
     Response,
     abort,
     flash,
+    jsonify,
     redirect,
     render_template,
     url_for,
@@ -15,7 +16,7 @@ from flask_login import current_user, login_required
 from lims.audit.service import events_for
 from lims.auth.permissions import Permission, check_lab_record, has_permission, require
 from lims.equipment.models import Instrument
-from lims.errors import DomainError
+from lims.errors import DomainError, wants_json
 from lims.extensions import db
 from lims.forms import ConfirmForm
 from lims.regulations.models import TestItem
@@ -50,6 +51,10 @@ def upload(request_id: int):
     form = FileResultForm()
     _fill_result_choices(test_request, form)
     if not form.validate_on_submit():
+        if wants_json():
+            return jsonify(
+                {"error": _form_error_text(form), "fields": form.errors}
+            ), 400
         _flash_form_errors(form)
         return redirect(url_for("testing.request_detail", request_id=request_id))
 
@@ -71,16 +76,35 @@ def upload(request_id: int):
         limit_detector=form.limit_detector.data or None,
     )
     db.session.commit()
+    if wants_json():
+        # The multi-file import page sends one file per request and sums up.
+        return jsonify(
+            {
+                "result_id": result.id,
+                "file": upload.filename,
+                "points": result.trace_point_count,
+                "verdict": result.verdict.value,
+                "url": url_for("results.detail", result_id=result.id),
+            }
+        )
     flash(
         _(
             "Imported %(points)d points from %(file)s: %(verdict)s.",
             points=result.trace_point_count,
             file=upload.filename,
-            verdict=result.verdict.value,
+            verdict=_(result.verdict.value),
         ),
         "success",
     )
     return redirect(url_for("results.detail", result_id=result.id))
+
+
+def _form_error_text(form) -> str:
+    return "; ".join(
+        f"{getattr(form, name).label.text}: {error}"
+        for name, errors in form.errors.items()
+        for error in errors
+    )
 
 
 @bp.post("/requests/<int:request_id>/results/manual")

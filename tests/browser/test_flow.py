@@ -479,3 +479,49 @@ def test_request_to_verified_certificate(live_server, browser, tmp_path):
 
     assert not server_errors, f"the server answered with errors: {server_errors}"
     context.close()
+
+
+def test_multi_file_import_reports_counts(live_server, browser, tmp_path):
+    server = live_server
+    context = browser.new_context(base_url=server.base_url, locale="en-US")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    broken = tmp_path / "notes.csv"
+    broken.write_text("operator notes, not a trace\n", encoding="utf-8")
+
+    _log_in(page, server, "technician")
+    page.goto(server.url("/requests?state=registered"))
+    page.locator("#content a, main table a").first.click()
+    sample_form = "#sample-form"
+    page.fill(f"{sample_form} input[name=description]", "GPON modem")
+    page.fill(f"{sample_form} input[name=serial_number]", "ONT-0001")
+    page.fill(f"{sample_form} input[name=condition]", "new")
+    errors = _submit(page, f"{sample_form} button[type=submit]")
+    assert not errors, f"receiving the sample failed: {errors}"
+    sample_code = page.locator("#samples .sample-code").first.inner_text().strip()
+
+    form = "#upload-form"
+    page.select_option(f"{form} select[name=sample]", label=sample_code)
+    page.select_option(
+        f"{form} select[name=test_item]",
+        value=_option_value(page, f"{form} select[name=test_item]", "class A, quasi"),
+    )
+    page.select_option(
+        f"{form} select[name=instruments]",
+        value=[_option_value(page, f"{form} select[name=instruments]", "DVT-EMI-01")],
+    )
+    page.fill(f"{form} input[name=measured_on]", _lab_today().isoformat())
+    page.fill(f"{form} input[name=expanded_uncertainty]", "3.4")
+    page.set_input_files(f"{form} input[name=file]", [EMI_FILE, broken])
+    page.click(f"{form} button[type=submit]")
+
+    status = page.locator("#import-progress .status")
+    expect(status, "the summary should count both files").to_contain_text(
+        "2 files read, 1 imported, 1 rejected; 2401 points imported."
+    )
+    expect(
+        page.locator("#import-progress li.error"),
+        "the rejected file should be listed with the reader's message",
+    ).to_contain_text("notes.csv")
+    assert "flash-success" in (status.get_attribute("class") or "")
+    context.close()
