@@ -1,4 +1,4 @@
-"""Admin forms; each returns its answers as the text values the rules take."""
+"""Admin forms. Each returns its field data as the text values the rules take."""
 
 from datetime import date
 
@@ -26,7 +26,7 @@ def _enum_choices(enum_cls) -> list[tuple[str, str]]:
 
 
 class ValuesForm(FlaskForm):
-    """A form whose answers become text values keyed by field name."""
+    """A form whose field data becomes text values keyed by field name."""
 
     def values(self) -> dict[str, str]:
         result = {}

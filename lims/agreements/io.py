@@ -1,7 +1,7 @@
 """Export and import of recognition records as CSV and Excel.
 
-One table per record type; an Excel workbook holds one sheet per table,
-named as in TABLES. Import applies each row through lims.agreements.rules in
+There is one table per record type. An Excel workbook contains one sheet
+per table, named as in TABLES. Import applies each row through lims.agreements.rules in
 the caller's transaction, so the view commits all rows or, on the first
 error, none. The error names the file, line and column.
 """
@@ -214,7 +214,9 @@ def import_file(content: bytes, filename: str, table: str | None, actor=None) ->
             sheets = read_xlsx_sheets(content, filename)
         else:
             if table not in TABLES:
-                raise DomainError(f"Choose which table {filename} holds.", "table")
+                raise DomainError(
+                    f"The table of {filename} is missing; choose one.", "table"
+                )
             sheets = {table: read_table(content, filename)}
     except TableError as error:
         raise DomainError(str(error), field="file") from None

@@ -246,6 +246,7 @@ def save_phase(values: dict, actor=None) -> AgreementPhase:
         raise DomainError(
             "phase must be 1 (test reports) or 2 (certificates).", "phase"
         )
+
     key = (economy_a, economy_b, phase_number)
     phase = next(
         (p for p in agreement.phases if (p.economy_a, p.economy_b, p.phase) == key),
@@ -314,6 +315,7 @@ def save_designation(values: dict, actor=None) -> Designation:
     )
     before = _designation_snapshot(designation) if designation else None
     designation = designation or Designation(number=number)
+
     designation.body = find_body(text(values, "lab"))
     designation.agreement = find_agreement(text(values, "agreement"))
     designation.designating_authority = text(values, "designating_authority")
@@ -331,6 +333,7 @@ def save_designation(values: dict, actor=None) -> Designation:
         )
     db.session.add(designation)
     db.session.flush()
+
     action = "designation.updated" if before else "designation.created"
     record(
         action,
@@ -455,6 +458,7 @@ def save_accreditation(values: dict, actor=None) -> Accreditation:
     accreditation = accreditation or Accreditation(
         accreditation_body=accreditor, number=number
     )
+
     accreditation.body = find_body(text(values, "lab"))
     accreditation.standard = text(values, "standard")
     accreditation.granted_on = day(values, "granted_on", required=True)
@@ -469,6 +473,7 @@ def save_accreditation(values: dict, actor=None) -> Accreditation:
     ]
     db.session.add(accreditation)
     db.session.flush()
+
     action = "accreditation.updated" if before else "accreditation.created"
     record(
         action,

@@ -29,7 +29,7 @@ class RecognitionForm(FlaskForm):
     on = DateField(_l("Decision date (empty: today)"), validators=[Optional()])
 
     def values(self) -> dict[str, str]:
-        """Return the answers as the text values the API also takes."""
+        """Return the field data as the text values the API also takes."""
         return {
             "lab": self.lab.data,
             "regulation": self.regulation.data,

@@ -79,7 +79,7 @@ CONDITION_CODES = (
 
 @dataclass(frozen=True)
 class PresentedFacts:
-    """What an importer presents: a test report or a certificate."""
+    """The facts of a test report or certificate an importer presents."""
 
     kind: str
     # A designation number, a lab code or a register identifier of the lab.
@@ -892,8 +892,8 @@ def _matching_categories(
     regulation: RegulationFacts, facts: PresentedFacts, snapshot: Snapshot
 ) -> tuple[list[CategoryFacts], str]:
     if facts.category:
-        wanted = facts.category.strip().casefold()
-        return [c for c in snapshot.categories if c.name.casefold() == wanted], (
+        requested = facts.category.strip().casefold()
+        return [c for c in snapshot.categories if c.name.casefold() == requested], (
             "category"
         )
     hs_code = _hs_digits(facts.hs_code)

@@ -1,7 +1,8 @@
-"""Reading and writing tables as CSV or Excel (.xlsx).
+"""Reading tables from CSV or Excel (.xlsx) uploads, and multi-sheet writing.
 
 Uploads are sniffed by content, not by file name. On the way out, text cells
-that a spreadsheet would run as a formula are neutralised.
+that a spreadsheet would run as a formula are neutralised by lims.exports,
+and restore() undoes that on the way back in.
 """
 
 import csv
@@ -13,8 +14,11 @@ from datetime import date, datetime
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
+from lims.exports import neutralise, write_csv
+
+__all__ = ["TableError", "read_table", "read_xlsx_sheets", "write_csv", "write_xlsx"]
+
 MAX_ROWS = 200_000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class TableError(ValueError):
@@ -119,28 +123,11 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def neutralise(value) -> str:
-    """Return ``value`` as text that no spreadsheet runs as a formula."""
-    text = cell_text(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
 def restore(text: str) -> str:
-    """Undo neutralise, so an exported file imports with the same values."""
+    """Undo lims.exports.neutralise, so an exported file imports unchanged."""
     if text.startswith("'") and text[1:2] and text[1:2] in "=+-@":
         return text[1:]
     return text
-
-
-def write_csv(header: list[str], rows: Iterable[Iterable]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([neutralise(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def write_xlsx(sheets: dict[str, tuple[list[str], Iterable[Iterable]]]) -> bytes:

@@ -168,6 +168,7 @@ def world() -> dict:
     tab_u = accreditation_body("TAB-U", "KR", ilac=None)
     tab_late = accreditation_body("TAB-LATE", "KR", ilac_since=date(2023, 1, 1))
     tab_c = accreditation_body("TAB-C", "JP", ilac=None, iaf=True)
+
     scope = ["QCVN 118:2018/BTTTT", "QCVN 999:2019/BTTTT", "QCVN 999:2024/BTTTT"]
     kr = agreement("TEST-KR-VN", "KR", [(1, None)], [*scope, "QCVN 74:2020/BTTTT"])
     jp = agreement(
@@ -176,6 +177,7 @@ def world() -> dict:
         [(1, date(2020, 1, 1)), (2, date(2021, 1, 1))],
         ["QCVN 118:2018/BTTTT"],
     )
+
     krl = lab("KRL", "KR", tab_l)
     designate(
         "D-KRL",
@@ -195,6 +197,7 @@ def world() -> dict:
     krc = lab("KRC", "KR", tab_l, scope=("TST 1:2015",))
     designate("D-KRC", krc, kr, date(2020, 1, 1), scope)
     lab("KRZ", "KR", tab_l)
+
     jpc = lab("JPC", "JP", tab_c, kind=BodyKind.CERTIFICATION_BODY)
     designate("D-JPC", jpc, jp, date(2020, 1, 1), ["QCVN 118:2018/BTTTT"])
     db.session.commit()

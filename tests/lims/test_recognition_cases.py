@@ -63,7 +63,7 @@ def accepted(name, lab, tested_on, **kw):
     return Case(name, lab, kw.pop("regulation", R118), tested_on, "accepted", **kw)
 
 
-def refused(name, lab, tested_on, *failing, **kw):
+def rejected(name, lab, tested_on, *failing, **kw):
     return Case(
         name,
         lab,
@@ -79,23 +79,23 @@ CASES = [
     accepted("baseline by designation", "D-KRL", "2023-01-10"),
     accepted("baseline by lab code", "KRL", "2023-01-10"),
     accepted("lab code in lower case", "krl", "2023-01-10"),
-    refused("day before agreement", "D-KRL", "2019-12-31", "agreement_in_force"),
+    rejected("day before agreement", "D-KRL", "2019-12-31", "agreement_in_force"),
     accepted("first day of agreement", "D-KRL", "2020-01-01"),
-    refused(
+    rejected(
         "certificate under phase 1",
         "D-KRL",
         "2023-01-10",
         "agreement_in_force",
         kind="certificate",
     ),
-    refused(
+    rejected(
         "regulation outside scope",
         "D-KRL",
         "2023-01-10",
         "agreement_scope",
         regulation="QCVN 54:2020/BTTTT",
     ),
-    refused(
+    rejected(
         "designation lacks regulation",
         "D-KRL",
         "2023-01-10",
@@ -103,16 +103,16 @@ CASES = [
         regulation="QCVN 74:2020/BTTTT",
     ),
     accepted("day before suspension", "D-KRL", "2022-02-28"),
-    refused("first day suspended", "D-KRL", "2022-03-01", "designation_active"),
-    refused("last day suspended", "D-KRL", "2022-05-31", "designation_active"),
+    rejected("first day suspended", "D-KRL", "2022-03-01", "designation_active"),
+    rejected("last day suspended", "D-KRL", "2022-05-31", "designation_active"),
     accepted("day of reinstatement", "D-KRL", "2022-06-01"),
     accepted("designation last day", "D-KRL", "2025-06-30"),
-    refused("designation lapsed", "D-KRL", "2025-07-01", "designation_active"),
-    refused("before accreditation", "D-KRB", "2020-12-31", "accreditation_valid"),
+    rejected("designation lapsed", "D-KRL", "2025-07-01", "designation_active"),
+    rejected("before accreditation", "D-KRB", "2020-12-31", "accreditation_valid"),
     accepted("accreditation first day", "D-KRB", "2021-01-01"),
     accepted("accreditation last day", "D-KRB", "2023-12-31"),
-    refused("after accreditation", "D-KRB", "2024-01-01", "accreditation_valid"),
-    refused("non-signatory body", "D-KRN", "2023-01-10", "accreditation_valid"),
+    rejected("after accreditation", "D-KRB", "2024-01-01", "accreditation_valid"),
+    rejected("non-signatory body", "D-KRN", "2023-01-10", "accreditation_valid"),
     Case(
         "signatory status unknown",
         "D-KRU",
@@ -121,10 +121,10 @@ CASES = [
         "needs_review",
         unknown=frozenset({"accreditation_valid"}),
     ),
-    refused("signed after test", "D-KRS", "2022-12-31", "accreditation_valid"),
+    rejected("signed after test", "D-KRS", "2022-12-31", "accreditation_valid"),
     accepted("signed on test day", "D-KRS", "2023-01-01"),
-    refused("scope lacks standard", "D-KRC", "2023-01-10", "accreditation_valid"),
-    refused("lab not designated", "KRZ", "2023-01-10", "designation_active"),
+    rejected("scope lacks standard", "D-KRC", "2023-01-10", "accreditation_valid"),
+    rejected("lab not designated", "KRZ", "2023-01-10", "designation_active"),
     Case(
         "unknown lab",
         "NOPE-1",
@@ -156,7 +156,7 @@ CASES = [
         regulation=OLD,
         on=date(2025, 6, 30),
     ),
-    refused(
+    rejected(
         "superseded after transition",
         "D-KRL",
         "2023-01-10",
@@ -173,14 +173,14 @@ CASES = [
         on=date(2025, 6, 30),
     ),
     accepted("new edition", "D-KRL", "2024-08-01", regulation=NEW, on=date(2025, 7, 1)),
-    refused(
+    rejected(
         "standard of another edition",
         "D-KRL",
         "2023-01-10",
         "standard_edition",
         standard="TST 1:2022",
     ),
-    refused(
+    rejected(
         "category needs local testing",
         "D-KRL",
         "2023-01-10",
@@ -195,7 +195,7 @@ CASES = [
         kind="certificate",
         agreement="TEST-JP-VN",
     ),
-    refused(
+    rejected(
         "certificate before phase 2",
         "D-JPC",
         "2020-12-31",

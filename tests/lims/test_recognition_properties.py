@@ -123,12 +123,14 @@ def _breakers(tested_on: date, gap: timedelta, text: str):
         facts(tested_on),
         build(designations=(replace(DESIGNATION, expires_on=tested_on - gap),)),
     )
+
     suspended = ((tested_on - gap, "suspended"),)
     yield (
         "designation_active",
         facts(tested_on),
         build(designations=(replace(DESIGNATION, status_changes=suspended),)),
     )
+
     for changed in (
         replace(ACCREDITATION, valid_until=tested_on - gap),
         replace(ACCREDITATION, granted_on=tested_on + gap),
@@ -142,6 +144,7 @@ def _breakers(tested_on: date, gap: timedelta, text: str):
             facts(tested_on),
             build(body=replace(BODY, accreditations=(changed,))),
         )
+
     other_standard = f"STD 9:{text}"
     with_other = replace(
         ACCREDITATION, scope=ACCREDITATION.scope | {standard_key(other_standard)}
