@@ -6,27 +6,41 @@ from lims.certification.models import Certificate, TestReport
 from lims.certification.rules import find_issued_pdf
 from lims.extensions import csrf
 from lims.pagination import paginate
-from lims.public.service import certificate_summary, find_certificate, search_query
+from lims.public.service import (
+    EXPORT_FORMATS,
+    RegisterFilter,
+    certificate_summary,
+    export_response,
+    find_certificate,
+    search_query,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/certificates")
 def certificates():
-    q = request.args.get("q", "")[:200]
-    status = request.args.get("status", "")
-    page = paginate(search_query(q, status))
+    search = RegisterFilter.from_args(request.args)
+    page = paginate(search_query(search))
     return jsonify(
         {
             "items": [certificate_summary(c) for c in page.items],
             "total": page.total,
             "page": page.page,
             "pages": page.pages,
+            "per_page": page.per_page,
         }
     )
 
 
-@bp.get("/certificates/<number>/pdf")
+@bp.get("/certificates/export.<extension>")
+def certificates_export(extension: str):
+    if extension not in EXPORT_FORMATS:
+        abort(404, description=f"No export format {extension}; use csv or xlsx.")
+    return export_response(extension, RegisterFilter.from_args(request.args))
+
+
+@bp.get("/certificates/<path:number>/pdf")
 def certificate_pdf(number: str):
     certificate = _certificate_or_404(number)
     stored = certificate.pdf_file
@@ -34,10 +48,11 @@ def certificate_pdf(number: str):
     response.headers["Content-Disposition"] = (
         f'inline; filename="{certificate.number.replace("/", "-")}.pdf"'
     )
+    response.headers["X-Content-SHA256"] = stored.sha256
     return response
 
 
-@bp.get("/certificates/<number>")
+@bp.get("/certificates/<path:number>")
 def certificate(number: str):
     return jsonify(certificate_summary(_certificate_or_404(number)))
 
@@ -50,24 +65,29 @@ def verify():
     upload = request.files.get("file")
     if upload is None:
         return jsonify({"error": "Send the PDF in the multipart field 'file'."}), 400
-    document = find_issued_pdf(upload.read())
+    return jsonify(verification_body(find_issued_pdf(upload.read())))
+
+
+def verification_body(document: Certificate | TestReport | None) -> dict:
+    """Return the JSON body of a PDF check for the matching document."""
     if isinstance(document, Certificate):
-        body = {
+        return {
             "genuine": True,
             "kind": "certificate",
             "number": document.number,
             "status": certificate_summary(document)["status"],
         }
-    elif isinstance(document, TestReport):
-        body = {
+    if isinstance(document, TestReport):
+        return {
             "genuine": True,
             "kind": "test_report",
             "number": document.number,
             "status": document.status.value,
+            "superseded_by": document.replaced_by.number
+            if document.replaced_by
+            else None,
         }
-    else:
-        body = {"genuine": False, "number": None, "status": None}
-    return jsonify(body)
+    return {"genuine": False, "kind": None, "number": None, "status": None}
 
 
 def _certificate_or_404(number: str) -> Certificate:

@@ -42,3 +42,9 @@ class StatusForm(FlaskForm):
         ],
     )
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+class AmendReportForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for the amendment"), validators=[DataRequired(), Length(max=1000)]
+    )

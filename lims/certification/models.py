@@ -16,13 +16,26 @@ class ReportStatus(enum.Enum):
 
 
 class TestReport(db.Model):
-    """A test report issued by one of our labs from approved results."""
+    """A test report issued by one of our labs from approved results.
+
+    An issued report is never edited: an amendment is a new report whose
+    ``replaces_id`` names this one, and this one becomes superseded.
+    """
 
     __tablename__ = "test_report"
     __test__ = False  # not a pytest test class
+    __table_args__ = (
+        sa.UniqueConstraint("sequence_key", "sequence"),
+        # One amendment per report: a second one must amend the first amendment.
+        sa.UniqueConstraint("replaces_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    # The numbering key and sequence value behind ``number``; NULL on rows
+    # issued before these columns existed.
+    sequence_key: Mapped[str | None] = mapped_column(NFCString(80))
+    sequence: Mapped[int | None]
     lab_id: Mapped[int] = mapped_column(sa.ForeignKey("body.id"), index=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("test_request.id"))
     status: Mapped[ReportStatus] = mapped_column(
@@ -35,10 +48,22 @@ class TestReport(db.Model):
     authorised_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     pdf_file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"))
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    verification_url: Mapped[str] = mapped_column(NFCString(300), default="")
+    test_location: Mapped[str] = mapped_column(NFCText, default="")
+    deviations: Mapped[str] = mapped_column(NFCText, default="")
+    # Ids of the results printed on the report, and of those done by a
+    # subcontracted laboratory, which the report marks with (*).
+    result_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    subcontracted_result_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
 
     lab = relationship("Body")
     request = relationship("TestRequest")
-    replaces = relationship("TestReport", remote_side=[id])
+    replaces: Mapped["TestReport | None"] = relationship(
+        remote_side=[id], back_populates="replaced_by"
+    )
+    replaced_by: Mapped["TestReport | None"] = relationship(
+        back_populates="replaces", uselist=False
+    )
     authorised_by = relationship("User")
     pdf_file = relationship("StoredFile")
 
@@ -79,10 +104,17 @@ certificate_importer = sa.Table(
 
 
 class Certificate(db.Model):
+    """A certificate of conformity. Only ``status`` changes after issue, and
+    only through ``change_certificate_status`` (see lims.certification.guards).
+    """
+
     __tablename__ = "certificate"
+    __table_args__ = (sa.UniqueConstraint("sequence_key", "sequence"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    sequence_key: Mapped[str | None] = mapped_column(NFCString(80))
+    sequence: Mapped[int | None]
     scheme: Mapped[CertificateScheme] = mapped_column(enum_column(CertificateScheme))
     issuer_id: Mapped[int] = mapped_column(sa.ForeignKey("body.id"), index=True)
     holder_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
@@ -100,6 +132,7 @@ class Certificate(db.Model):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     pdf_file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"))
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    verification_url: Mapped[str] = mapped_column(NFCString(300), default="")
 
     issuer = relationship("Body")
     holder = relationship("Organisation", foreign_keys=[holder_id])
@@ -117,8 +150,10 @@ class Certificate(db.Model):
     )
 
     def status_on(self, day: date) -> CertificateStatus:
-        """Return the status, counting a valid certificate past its date as expired."""
-        if self.status == CertificateStatus.VALID and day > self.valid_until:
+        """Return the status on ``day``: a valid or suspended certificate past
+        its validity date is expired, a withdrawn one stays withdrawn."""
+        expires = self.status in (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
+        if expires and day > self.valid_until:
             return CertificateStatus.EXPIRED
         return self.status
 
@@ -152,3 +187,7 @@ class NumberSequence(db.Model):
 
     key: Mapped[str] = mapped_column(NFCString(80), primary_key=True)
     last_value: Mapped[int] = mapped_column(default=0)
+
+
+# Registers the before_flush guard on every session once the models exist.
+from lims.certification import guards  # noqa: E402, F401

@@ -1,4 +1,7 @@
-"""Issuing test reports and certificates; certificate status changes."""
+"""Issuing and amending test reports and certificates; certificate status
+changes."""
+
+import os
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -13,21 +16,43 @@ from lims.auth.permissions import (
     require,
 )
 from lims.certification import rules
-from lims.certification.forms import CertificateForm, StatusForm
+from lims.certification.forms import AmendReportForm, CertificateForm, StatusForm
 from lims.certification.models import (
     Certificate,
     CertificateScheme,
     CertificateStatus,
+    ReportStatus,
     TestReport,
 )
 from lims.errors import DomainError
 from lims.extensions import db
 from lims.forms import ConfirmForm
+from lims.numbering import (
+    DEFAULT_CERTIFICATE_PATTERN,
+    DEFAULT_CERTIFICATE_PREFIX,
+    validate_certificate_numbering,
+)
 from lims.pagination import paginate
 from lims.regulations.models import Organisation
 from lims.testing.views import _flash_form_errors, load_request
 
 bp = Blueprint("certification", __name__)
+NUMBERING_SETTINGS = {
+    "LIMS_CERTIFICATE_NUMBER_PATTERN": DEFAULT_CERTIFICATE_PATTERN,
+    "LIMS_CERTIFICATE_PREFIX": DEFAULT_CERTIFICATE_PREFIX,
+}
+
+
+@bp.record_once
+def check_numbering_settings(state) -> None:
+    """Read the certificate numbering settings and stop the start on a bad one."""
+    config = state.app.config
+    for name, default in NUMBERING_SETTINGS.items():
+        if not config.get(name):
+            config[name] = os.environ.get(name) or default
+    validate_certificate_numbering(
+        config["LIMS_CERTIFICATE_NUMBER_PATTERN"], config["LIMS_CERTIFICATE_PREFIX"]
+    )
 
 
 def load_report(report_id: int) -> TestReport:
@@ -78,15 +103,40 @@ def reports():
 @require(Permission.VIEW_LAB_RECORDS)
 def report_detail(report_id: int):
     report = load_report(report_id)
-    form = None
-    if has_permission(current_user, Permission.ISSUE_CERTIFICATE):
+    form = amend_form = None
+    issued = report.status == ReportStatus.ISSUED
+    if issued and has_permission(current_user, Permission.ISSUE_CERTIFICATE):
         form = _certificate_form(report)
+    if issued and has_permission(current_user, Permission.ISSUE_REPORT):
+        amend_form = AmendReportForm()
     return render_template(
         "certification/report_detail.html",
         report=report,
         form=form,
+        amend_form=amend_form,
         events=events_for(report),
     )
+
+
+@bp.post("/reports/<int:report_id>/amend")
+@require(Permission.ISSUE_REPORT)
+def amend_report(report_id: int):
+    report = load_report(report_id)
+    form = AmendReportForm()
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return redirect(url_for("certification.report_detail", report_id=report_id))
+    amended = rules.amend_test_report(report, form.reason.data, current_user)
+    db.session.commit()
+    flash(
+        _(
+            "Test report %(number)s issued; it replaces %(old)s.",
+            number=amended.number,
+            old=report.number,
+        ),
+        "success",
+    )
+    return redirect(url_for("certification.report_detail", report_id=amended.id))
 
 
 @bp.get("/reports/<int:report_id>/pdf")

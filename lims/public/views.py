@@ -3,12 +3,21 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, render_template, request
 
-from lims.certification.models import CertificateStatus
+from lims.certification.models import Certificate, CertificateStatus
 from lims.certification.rules import find_issued_pdf
 from lims.extensions import db
 from lims.pagination import paginate
 from lims.public.forms import GenuineForm
-from lims.public.service import certificate_summary, find_certificate, search_query
+from lims.public.service import (
+    EXPORT_FORMATS,
+    RegisterFilter,
+    certificate_summary,
+    export_response,
+    find_certificate,
+    find_report,
+    report_summary,
+    search_query,
+)
 
 bp = Blueprint("public", __name__)
 
@@ -20,29 +29,40 @@ def index():
 
 @bp.get("/register")
 def register():
-    q = request.args.get("q", "")[:200]
-    status = request.args.get("status", "")
-    page = paginate(search_query(q, status))
+    search = RegisterFilter.from_args(request.args)
+    page = paginate(search_query(search))
     return render_template(
         "public/register.html",
         page=page,
-        q=q,
-        status=status,
+        search=search,
         statuses=list(CertificateStatus),
         summaries=[certificate_summary(c) for c in page.items],
     )
 
 
-@bp.get("/verify/<number>")
+@bp.get("/register/export.<extension>")
+def register_export(extension: str):
+    if extension not in EXPORT_FORMATS:
+        abort(404)
+    return export_response(extension, RegisterFilter.from_args(request.args))
+
+
+# Numbers may contain "/" (see LIMS_CERTIFICATE_NUMBER_PATTERN), hence path:.
+@bp.get("/verify/<path:number>")
 def verify(number: str):
     certificate = find_certificate(number)
-    if certificate is None:
-        abort(404, description=f"No certificate numbered {number}.")
-    return render_template(
-        "public/verify.html",
-        certificate=certificate,
-        summary=certificate_summary(certificate),
-    )
+    if certificate is not None:
+        return render_template(
+            "public/verify.html",
+            certificate=certificate,
+            summary=certificate_summary(certificate),
+        )
+    report = find_report(number)
+    if report is not None:
+        return render_template(
+            "public/report.html", report=report, summary=report_summary(report)
+        )
+    abort(404, description=f"No certificate or test report numbered {number}.")
 
 
 @bp.route("/genuine", methods=["GET", "POST"])
@@ -50,11 +70,14 @@ def genuine():
     form = GenuineForm()
     outcome = None
     if form.validate_on_submit():
-        content = form.file.data.read()
-        outcome = {
-            "document": find_issued_pdf(content),
-            "name": form.file.data.filename,
-        }
+        document = find_issued_pdf(form.file.data.read())
+        outcome = {"name": form.file.data.filename, "document": document}
+        if isinstance(document, Certificate):
+            outcome["summary"] = certificate_summary(document)
+            outcome["kind"] = "certificate"
+        elif document is not None:
+            outcome["summary"] = report_summary(document)
+            outcome["kind"] = "test_report"
     return render_template("public/genuine.html", form=form, outcome=outcome)
 
 
