@@ -4,9 +4,10 @@ import logging
 import os
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from lims.config import load_config
 from lims.extensions import csrf, db, login_manager, migrate
@@ -29,6 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = DatabaseIdConverter
     _register_blueprints(app)
     _register_request_hooks(app)
 
@@ -38,6 +40,18 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.register(app)
     cli.register(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` limited to what an INTEGER primary key holds.
+
+    PostgreSQL's INTEGER is 32-bit, so a larger number in a URL is a 404
+    rather than an out-of-range error from the database driver.
+    """
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -65,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from lims.api import bp as api_bp
     from lims.auth.admin_views import bp as admin_bp
     from lims.auth.views import bp as auth_bp
+    from lims.openapi import bp as openapi_bp
     from lims.certification.views import bp as certification_bp
     from lims.equipment.views import bp as equipment_bp
     from lims.public.views import bp as public_bp
@@ -74,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(openapi_bp)
     app.register_blueprint(testing_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(equipment_bp)
@@ -98,6 +114,18 @@ def _register_request_hooks(app: Flask) -> None:
         incoming = request.headers.get("X-Request-Id", "")
         valid = incoming and len(incoming) <= 64 and incoming.isascii()
         g.request_id = incoming if valid else uuid.uuid4().hex
+
+    @app.before_request
+    def reject_nul_characters() -> None:
+        # PostgreSQL text cannot hold U+0000 and no form field needs it.
+        values = [*request.args.values(), *(request.view_args or {}).values()]
+        if request.method not in ("GET", "HEAD") and request.mimetype in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            values.extend(request.form.values())
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            abort(400, description="The request contains a NUL character.")
 
     @app.after_request
     def add_security_headers(response):

@@ -251,3 +251,10 @@ def test_manual_result_entered_through_form(client, staff, db):
     result = _db.session.scalar(_db.select(Result))
     assert result.value == pytest.approx(55.5)
     assert result.margin == pytest.approx(-4.5)
+
+
+def test_huge_id_is_not_found(client, staff):
+    _, people, _ = staff
+    login(client, people["tech"])
+    assert client.get("/requests/9223372036854775808").status_code == 404
+    assert client.get("/api/v1/bodies/99999999999999999999").status_code == 404
