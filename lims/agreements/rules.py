@@ -400,6 +400,9 @@ def change_designation_status(values: dict, actor=None) -> DesignationStatusChan
 
 
 def _status_today(designation: Designation) -> DesignationStatus:
+    # NOTE: a listing that lapses at the end of its term keeps "designated"
+    # here until an expired status is recorded. Recognition decisions apply
+    # the term themselves (lims.recognition.rules.designation_status_on).
     today = date.today()
     status = DesignationStatus.DESIGNATED
     for change in sorted(designation.status_changes, key=lambda c: c.effective_on):

@@ -593,8 +593,8 @@ def designation_last_day(
     start = designation.designated_on
     try:
         end = start.replace(year=start.year + term_years)
-    except ValueError:  # 29 February in a year that has none
-        end = start.replace(year=start.year + term_years, day=28)
+    except ValueError:  # 29 February: the anniversary falls on 1 March
+        end = start.replace(year=start.year + term_years, month=3, day=1)
     return end - timedelta(days=1)
 
 

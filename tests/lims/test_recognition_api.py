@@ -176,3 +176,25 @@ def test_body_detail_unknown_is_404(client, world):
 
     assert response.status_code == 404
     assert "999999" in response.get_json()["error"]
+
+
+def test_public_pages_render_forms(client, world):
+    check = client.get("/recognition")
+    batch = client.get("/recognition/batch")
+
+    assert check.status_code == 200
+    assert 'name="csrf_token"' in check.get_data(as_text=True)
+    assert batch.status_code == 200
+    assert 'name="csrf_token"' in batch.get_data(as_text=True)
+
+
+def test_page_shows_field_error(client, csrf_off, world):
+    response = client.post(
+        "/recognition",
+        data={**GOOD, "regulation": "QCVN 0:1900/BTTTT"},
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "No regulation coded QCVN 0:1900/BTTTT" in page
+    assert "recognition-result" not in page

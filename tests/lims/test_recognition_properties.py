@@ -236,3 +236,17 @@ def test_suspension_interval_excludes_test_dates(suspended_on, length, offset):
     assert decide(facts(inside), CODE, on, snapshot).verdict == NOT_ACCEPTED
     assert decide(facts(before), CODE, on, snapshot).verdict == ACCEPTED
     assert decide(facts(reinstated_on), CODE, on, snapshot).verdict == ACCEPTED
+
+
+def test_listing_term_lapses_by_itself():
+    term = replace(AGREEMENT, listing_term_years=3)
+    listed = replace(DESIGNATION, designated_on=date(2020, 2, 29))
+    snapshot = build(agreements=(term,), designations=(listed,))
+
+    last_day = decide(facts(date(2023, 2, 28)), CODE, LAST, snapshot)
+    lapsed = decide(facts(date(2023, 3, 1)), CODE, LAST, snapshot)
+
+    assert last_day.verdict == ACCEPTED
+    assert lapsed.verdict == NOT_ACCEPTED
+    assert met(lapsed, "designation_active") is False
+    assert "lapsed after 2023-02-28" in lapsed.conditions[2].detail
