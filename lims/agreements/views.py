@@ -6,6 +6,7 @@ text values, commits once and redirects.
 """
 
 from collections.abc import Callable
+from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -208,12 +209,8 @@ def designation_status(designation_id: int):
 @require(Permission.MANAGE_RECOGNITION)
 def accreditation_body_edit(accreditation_body_id: int):
     accreditation_body = db.get_or_404(AccreditationBody, accreditation_body_id)
-    form = AccreditationBodyForm(obj=accreditation_body)
-    if not form.is_submitted():
-        form.economy.data = accreditation_body.economy_code
-        for name in ("ilac_mra_testing", "iaf_mla_product", "apac_member"):
-            value = getattr(accreditation_body, name)
-            form[name].data = {True: "yes", False: "no"}.get(value, "")
+    row = _export_row("accreditation_bodies", accreditation_body.acronym)
+    form = AccreditationBodyForm(data=_form_data(row))
     return form_page(
         form,
         rules.save_accreditation_body,
@@ -249,16 +246,18 @@ def accreditation_new():
 @require(Permission.MANAGE_RECOGNITION)
 def edition_edit(regulation_id: int):
     regulation = db.get_or_404(Regulation, regulation_id)
-    form = EditionForm(obj=regulation)
+    form = EditionForm(
+        data={
+            "based_on": regulation.based_on.label() if regulation.based_on else "",
+            "effective_from": regulation.effective_from,
+            "supersedes": regulation.supersedes.code if regulation.supersedes else "",
+            "transition_ends": regulation.transition_ends,
+        }
+    )
     codes = db.session.scalars(db.select(Regulation.code).order_by(Regulation.code))
     form.supersedes.choices = [("", "—")] + [
         (c, c) for c in codes if c != regulation.code
     ]
-    if not form.is_submitted():
-        form.based_on.data = regulation.based_on.label() if regulation.based_on else ""
-        form.supersedes.data = (
-            regulation.supersedes.code if regulation.supersedes else ""
-        )
     return form_page(
         form,
         rules.save_regulation_edition,
@@ -282,6 +281,22 @@ def export_csv(name: str):
 def export_xlsx():
     sheets = {name: io.export_table(name) for name in io.TABLES}
     return _download(write_xlsx(sheets), XLSX_TYPE, "recognition.xlsx")
+
+
+def _export_row(table: str, key: str) -> dict[str, str]:
+    """Return the exported row of ``table`` whose first column is ``key``."""
+    header, rows = io.export_table(table)
+    row = next(row for row in rows if row[0] == key)
+    return dict(zip(header, row, strict=True))
+
+
+def _form_data(row: dict) -> dict:
+    """Turn exported text values into form data, with ISO dates as dates."""
+    data = {}
+    for name, value in row.items():
+        is_date = name.endswith(("_on", "_since", "_from", "_until"))
+        data[name] = date.fromisoformat(value) if is_date and value else value
+    return data
 
 
 def _download(content: bytes, mimetype: str, filename: str) -> Response:
