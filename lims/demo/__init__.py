@@ -21,7 +21,7 @@ from lims.bodies.models import (
     BodyKind,
 )
 from lims.certification import rules as certification
-from lims.certification.models import CertificateScheme
+from lims.certification.models import CertificateScheme, CertificateStatus
 from lims.equipment.models import Calibration, CalibrationOutcome, Instrument
 from lims.extensions import db
 from lims.recognition.demo import add_recognition_demo
@@ -301,7 +301,12 @@ def _flow(bodies, users, instruments, today: date) -> None:
     )
     results.submit_for_review(done, tech)
     results.approve_result(result, reviewer)
-    report = certification.issue_test_report(done, reviewer)
+    first_report = certification.issue_test_report(done, reviewer)
+    # The first report misprinted the serial number, so it was amended: the
+    # demo shows a superseded report beside the one that replaced it.
+    report = certification.amend_test_report(
+        first_report, "Sửa số seri mẫu / Corrected the sample serial number", reviewer
+    )
     certification.issue_certificate(
         reports=[report],
         scheme=CertificateScheme.TYPE_TESTING,
@@ -309,6 +314,20 @@ def _flow(bodies, users, instruments, today: date) -> None:
         importers=[importer],
         issuer=bodies["DVC"],
         issued_by=officer,
+    )
+    suspended = certification.issue_certificate(
+        reports=[report],
+        scheme=CertificateScheme.TYPE_TESTING_FACTORY,
+        holder=applicant,
+        importers=[importer],
+        issuer=bodies["DVC"],
+        issued_by=officer,
+    )
+    certification.change_certificate_status(
+        suspended,
+        CertificateStatus.SUSPENDED,
+        "Đánh giá giám sát chưa thực hiện / Surveillance visit not done",
+        officer,
     )
 
     # 2. Radiated emission over the class B limit, waiting for review.

@@ -4,10 +4,11 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask import Response, current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from lims.certification.models import (
     Certificate,
@@ -41,17 +42,27 @@ EXPORT_COLUMNS = [
 # A spreadsheet reads a cell starting with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-# Loads everything a summary prints in a fixed number of queries.
-SUMMARY_OPTIONS = (
-    selectinload(Certificate.issuer),
-    selectinload(Certificate.holder),
-    selectinload(Certificate.product).selectinload(Product.manufacturer),
-    selectinload(Certificate.regulations),
-    selectinload(Certificate.importers),
-    selectinload(Certificate.status_changes).selectinload(
-        CertificateStatusChange.actor
-    ),
-)
+
+@cache
+def summary_options(single: bool = False) -> tuple:
+    """Return loader options that fetch everything a summary prints.
+
+    Many-to-one links are joined. Collections are joined too for a ``single``
+    certificate, which makes a lookup one query, and otherwise loaded with
+    one extra query each for a whole page. Built on first use, because
+    building them configures the mappers, which needs every model imported.
+    """
+    collection = joinedload if single else selectinload
+    return (
+        joinedload(Certificate.issuer),
+        joinedload(Certificate.holder),
+        joinedload(Certificate.product).joinedload(Product.manufacturer),
+        collection(Certificate.regulations),
+        collection(Certificate.importers),
+        collection(Certificate.status_changes).joinedload(
+            CertificateStatusChange.actor
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -92,11 +103,12 @@ def _parse_date(text: str) -> date | None:
 
 
 def find_certificate(number: str) -> Certificate | None:
-    return db.session.scalar(
+    query = (
         db.select(Certificate)
         .where(Certificate.number == number.strip())
-        .options(*SUMMARY_OPTIONS)
+        .options(*summary_options(single=True))
     )
+    return db.session.scalars(query).unique().first()
 
 
 def find_report(number: str) -> TestReport | None:
@@ -112,7 +124,7 @@ def search_query(search: RegisterFilter):
         db.select(Certificate)
         .join(Certificate.product)
         .join(Organisation, Certificate.holder_id == Organisation.id)
-        .options(*SUMMARY_OPTIONS)
+        .options(*summary_options())
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     )
     if search.q:

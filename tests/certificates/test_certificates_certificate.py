@@ -4,8 +4,8 @@ import itertools
 from datetime import date
 
 import pytest
+import segno
 from pdf_reading import full_text, read_pdf
-from reportlab.graphics.barcode.qr import QrCodeWidget
 
 from certificates import render_certificate
 from certificates.qr import FORM_NAME, qr_modules
@@ -128,13 +128,25 @@ def test_many_importers_continue_on_next_page():
     assert "Trang 2/" in text
 
 
-def test_qr_matrix_matches_reportlab_widget():
-    url = "https://lims.example.vn/verify/certificate/2025-CN-0042"
-    widget = QrCodeWidget(url, barLevel="M")
-    widget.draw()
+def test_qr_has_finder_patterns():
+    modules = qr_modules("https://lims.example.vn/verify/certificate/2025-CN-0042")
+    size = len(modules)
+    finder_row = [True] * 7
 
-    expected = [[bool(module) for module in row] for row in widget.qr.modules]
-    assert qr_modules(url) == expected
+    assert size == 33  # version 4 at error correction level M
+    assert all(len(row) == size for row in modules)
+    assert modules[0][:7] == finder_row
+    assert modules[0][size - 7 :] == finder_row
+    assert modules[size - 1][:7] == finder_row
+    assert modules[3][2:5] == [True, True, True]
+
+
+def test_qr_modules_use_chosen_mask():
+    url = "https://lims.example.vn/verify/certificate/2025-CN-0042"
+    code = segno.make_qr(url, error="m", boost_error=False)
+
+    assert qr_modules(url) == [[bool(m) for m in row] for row in code.matrix]
+    assert code.error == "M"
 
 
 def test_qr_form_draws_every_dark_run(certificate_pdf):
