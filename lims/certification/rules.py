@@ -35,7 +35,7 @@ from lims.numbering import (
 )
 from lims.results.models import ResultStatus, Verdict
 from lims.results.rules import current_results
-from lims.storage.models import StoredFile
+from lims.storage.service import store_file
 from lims.testing.models import RequestState
 from lims.testing.rules import move_request
 
@@ -230,7 +230,7 @@ def _new_report(
             replacement_reason=reason,
         )
         pdf = render_pdf(docs.render_test_report, report_document(report))
-    report.pdf_file = _store_pdf(pdf, f"{number}.pdf", authorised_by)
+    report.pdf_file = store_file(pdf, f"{number}.pdf", "application/pdf", authorised_by)
     report.pdf_sha256 = report.pdf_file.sha256
     db.session.add(report)
     return report
@@ -313,7 +313,9 @@ def issue_certificate(
     )
     _number_certificate(certificate)
     pdf = render_pdf(docs.render_certificate, certificate_document(certificate))
-    certificate.pdf_file = _store_pdf(pdf, f"{certificate.number}.pdf", issued_by)
+    certificate.pdf_file = store_file(
+        pdf, f"{certificate.number}.pdf", "application/pdf", issued_by
+    )
     certificate.pdf_sha256 = certificate.pdf_file.sha256
     db.session.add(certificate)
     db.session.flush()
@@ -500,19 +502,6 @@ def find_issued_pdf(content: bytes) -> Certificate | TestReport | None:
     return db.session.scalar(
         db.select(TestReport).where(TestReport.pdf_sha256 == digest)
     )
-
-
-def _store_pdf(pdf: bytes, name: str, user) -> StoredFile:
-    stored = StoredFile(
-        sha256=docs.sha256_hex(pdf),
-        original_name=name,
-        media_type="application/pdf",
-        size=len(pdf),
-        content=pdf,
-        uploaded_by_id=user.id,
-    )
-    db.session.add(stored)
-    return stored
 
 
 def _add_years(day: date, years: int) -> date:

@@ -8,7 +8,6 @@ in ``lims.results.review``.
 """
 
 import dataclasses
-import hashlib
 import logging
 import math
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ from lims.results.review import (  # noqa: F401  (callers import them from here)
     retract_result,
     submit_for_review,
 )
-from lims.storage.models import StoredFile
+from lims.storage.service import store_file
 from lims.testing.models import DecisionRule, RequestState, Sample, TestRequest
 from lims.testing.rules import move_request
 
@@ -215,7 +214,7 @@ def record_reading(
     result = _store_result(
         request, sample, item, measurement, used, entered_by, outcome
     )
-    result.source_file = _store_file(content, filename, entered_by)
+    result.source_file = store_file(content, filename, "text/plain", entered_by)
     result.source_format = reading.format
     result.trace_name = trace.name
     result.trace_points = traces.pack(trace.data["x_hz"], trace.data["y"])
@@ -355,19 +354,6 @@ def _limit_at(item: TestItem, detector: str | None, frequency_hz: float | None):
             field="frequency_hz",
         )
     return level
-
-
-def _store_file(content: bytes, filename: str, uploaded_by) -> StoredFile:
-    stored = StoredFile(
-        sha256=hashlib.sha256(content).hexdigest(),
-        original_name=filename,
-        media_type="text/plain",
-        size=len(content),
-        content=content,
-        uploaded_by_id=uploaded_by.id,
-    )
-    db.session.add(stored)
-    return stored
 
 
 def _latest_revision(sample: Sample, item: TestItem) -> Result | None:
