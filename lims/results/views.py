@@ -161,6 +161,31 @@ def trace(result_id: int):
     return Response(svg, mimetype="image/svg+xml")
 
 
+@bp.get("/results/<int:result_id>/source")
+@require(Permission.VIEW_LAB_RECORDS)
+def source_file(result_id: int):
+    """Send the instrument file a result was imported from, as a download."""
+    result = db.get_or_404(Result, result_id)
+    check_lab_record(current_user, result.request.lab_id)
+    if result.source_file is None:
+        abort(404, description="This result was entered by hand.")
+    stored = result.source_file
+    # Served as an opaque download under a name derived from the record, so
+    # an uploaded file can never be rendered as a page of this site.
+    response = Response(stored.content, mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="result-{result.id}-source{_suffix(stored)}"'
+    )
+    response.headers["X-Content-SHA256"] = stored.sha256
+    return response
+
+
+def _suffix(stored) -> str:
+    name = stored.original_name.rsplit(".", 1)
+    suffix = name[1] if len(name) == 2 else ""
+    return "." + suffix.lower() if suffix.isalnum() and len(suffix) <= 5 else ""
+
+
 @bp.post("/requests/<int:request_id>/submit")
 @require(Permission.ENTER_RESULT)
 def submit(request_id: int):

@@ -178,6 +178,12 @@ def test_instrument_file_uploaded_through_form(client, staff, db):
     detail = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "+0.896" in detail
     assert client.get(f"/results/{result.id}/trace.svg").status_code == 200
+    source = client.get(f"/results/{result.id}/source")
+    assert source.data == EMC_EMI.read_bytes()
+    assert source.headers["Content-Type"] == "application/octet-stream"
+    assert source.headers["Content-Disposition"] == (
+        f'attachment; filename="result-{result.id}-source.csv"'
+    )
 
 
 def test_unknown_certificate_api_returns_json_404(client, staff):
