@@ -12,7 +12,8 @@ two gunicorn servers with the same settings on free ports of 127.0.0.1:
   row as JSON, without ORM objects, templates or the status history.
 
 C client threads send R requests to each endpoint for random existing
-numbers, after a warm-up. The last line printed is a JSON object with the
+numbers, after a warm-up, in rounds that alternate between the endpoints;
+the best round of each counts. The last line printed is a JSON object with the
 figures. Its `ratio` is ours (JSON lookup) / bare in requests per second,
 and `page_ratio` is the same for the public page.
 """
@@ -49,6 +50,9 @@ def parse_arguments() -> argparse.Namespace:
         "--requests", type=int, default=2000, help="requests per endpoint"
     )
     parser.add_argument("--clients", type=int, default=8, help="client threads")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds per endpoint; the best counts"
+    )
     return parser.parse_args()
 
 
@@ -283,17 +287,28 @@ def main() -> int:
             start_server("app:app", ours_port, env),
             start_server("bench._lookup_bare:app", bare_port, env),
         ]
+        targets = {
+            "bare": (bare_port, "/certificates/{}"),
+            "ours": (ours_port, "/api/v1/certificates/{}"),
+            "page": (ours_port, "/verify/{}"),
+        }
+        best = dict.fromkeys(targets, 0.0)
         try:
-            bare = measure(bare_port, "/certificates/{}", numbers, arguments)
-            ours = measure(ours_port, "/api/v1/certificates/{}", numbers, arguments)
-            page = measure(ours_port, "/verify/{}", numbers, arguments)
+            # Rounds alternate between the servers, so a burst of load from
+            # elsewhere on the machine hits all three alike.
+            for _ in range(arguments.rounds):
+                for name, (port, template) in targets.items():
+                    rate = measure(port, template, numbers, arguments)
+                    best[name] = max(best[name], rate)
         finally:
             for server in servers:
                 server.terminate()
                 server.wait(timeout=30)
 
+    bare, ours, page = best["bare"], best["ours"], best["page"]
     figures = {
         "benchmark": "lookup",
+        "rounds": arguments.rounds,
         "certificates": arguments.certificates,
         "requests": arguments.requests,
         "clients": arguments.clients,

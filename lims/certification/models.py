@@ -162,7 +162,10 @@ class CertificateStatusChange(db.Model):
     __tablename__ = "certificate_status_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificate.id"))
+    # Indexed: every public lookup loads a certificate's history by this key.
+    certificate_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("certificate.id"), index=True
+    )
     from_status: Mapped[CertificateStatus | None] = mapped_column(
         enum_column(CertificateStatus, name="certificatestatus_from")
     )
