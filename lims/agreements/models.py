@@ -6,6 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lims.auth.models import Role
 from lims.db_types import NFCString, NFCText, UTCDateTime, enum_column, utcnow
 from lims.extensions import db
 
@@ -174,3 +175,30 @@ class RecognitionDecision(db.Model):
     agreement_code: Mapped[str | None] = mapped_column(sa.String(40))
     facts: Mapped[dict] = mapped_column(sa.JSON)
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class BatchCheck(db.Model):
+    """A shipment list checked by a logged-in user, kept for that user.
+
+    The results file holds every line's verdict and reasons as they were
+    shown, so the user can download the same answer again later.
+    """
+
+    __tablename__ = "batch_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    filename: Mapped[str] = mapped_column(NFCString(255))
+    decided_on: Mapped[date]
+    line_count: Mapped[int]
+    counts: Mapped[dict] = mapped_column(sa.JSON)
+    results_file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")
+    results_file = relationship("StoredFile")
+
+    def can_be_seen_by(self, user) -> bool:
+        return user.is_authenticated and (
+            user.id == self.user_id or user.role == Role.ADMIN
+        )

@@ -2,12 +2,15 @@
 
 from collections import Counter
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
+from lims.agreements.models import BatchCheck
 from lims.errors import DomainError
 from lims.extensions import db
-from lims.recognition import service
+from lims.pagination import paginate
+from lims.recognition import history, service
 from lims.recognition.forms import RecognitionForm, ShipmentForm
 from lims.recognition.tables import TableError, read_table, write_csv, write_xlsx
 from lims.regulations.models import Regulation
@@ -50,6 +53,8 @@ def batch():
             form.file.errors.append(str(error))
         else:
             results = service.check_lines(lines, on, "batch")
+            if current_user.is_authenticated:
+                history.save_batch(current_user, upload.filename, on, results)
             db.session.commit()
             if form.output.data != "page":
                 return results_file(results, form.output.data)
@@ -102,3 +107,24 @@ def _regulation_codes() -> list[str]:
     return list(
         db.session.scalars(db.select(Regulation.code).order_by(Regulation.code))
     )
+
+
+@bp.get("/batches")
+@login_required
+def batches():
+    return render_template(
+        "recognition/batches.html", page=paginate(history.batches_for(current_user))
+    )
+
+
+@bp.get("/batches/<int:batch_id>/results.csv")
+@login_required
+def batch_results(batch_id: int):
+    batch = db.get_or_404(BatchCheck, batch_id)
+    if not batch.can_be_seen_by(current_user):
+        abort(403)
+    response = Response(batch.results_file.content, mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="recognition-{batch.id}.csv"'
+    )
+    return response

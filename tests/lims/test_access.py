@@ -14,6 +14,7 @@ import pytest
 from lims.agreements.models import Agreement
 from lims.auth.models import Role
 from lims.bodies.models import AccreditationBody
+from lims.recognition import history
 from tests import factories as f
 from tests.lims import certification_factories as cf
 from tests.lims import recognition_factories as rf
@@ -61,6 +62,8 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "recognition.check"): PUBLIC,
     ("GET", "recognition.batch"): PUBLIC,
     ("POST", "recognition.batch"): PUBLIC,
+    ("GET", "recognition.batches"): LOGGED_IN,
+    ("GET", "recognition.batch_results"): row("login", "ok", "403", "403", "403", "ok"),
     ("GET", "testing.dashboard"): LOGGED_IN,
     ("GET", "testing.requests"): LAB,
     ("GET", "testing.new_request"): TECHNICIAN,
@@ -174,6 +177,7 @@ def world(app, db):
         "officer": s.officer,
         "admin": f.user(Role.ADMIN),
     }
+    batch = history.save_batch(users["importer"], "shipment.csv", date.today(), [])
     db.session.commit()
     values = {
         "request_id": req.id,
@@ -193,6 +197,7 @@ def world(app, db):
         "regulation_id": f.regulation().id,
         "part": "parties",
         "name": "agreements",
+        "batch_id": batch.id,
     }
     return users, values
 
