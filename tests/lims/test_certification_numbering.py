@@ -1,6 +1,7 @@
 """Certificate numbers: pattern settings, restore safety and concurrency."""
 
 import threading
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -68,6 +69,9 @@ def test_configured_pattern_used(app, db, client):
     assert cert.number == f"CN/{parties.cb.code}/{cert.issued_on.year}/0001"
     page = client.get(f"/verify/{cert.number}")
     assert page.status_code == 200
+    printed = client.get(urlsplit(cert.verification_url).path)
+    assert "%2F" in cert.verification_url
+    assert printed.status_code == 200
     api = client.get(f"/api/v1/certificates/{cert.number}")
     assert api.get_json()["number"] == cert.number
     pdf = client.get(f"/api/v1/certificates/{cert.number}/pdf")
