@@ -1,5 +1,12 @@
 """Entry point for ``flask --app app`` and ``gunicorn app:app``."""
 
-from lims import create_app
+import sys
 
-app = create_app()
+from lims import create_app
+from lims.config import ConfigurationError
+
+try:
+    app = create_app()
+except ConfigurationError as error:
+    # A configuration mistake is the operator's to fix: say what, not where.
+    sys.exit(f"Configuration error: {error}")

@@ -79,9 +79,9 @@ def _register_blueprints(app: Flask) -> None:
     from lims.api import bp as api_bp
     from lims.auth.admin_views import bp as admin_bp
     from lims.auth.views import bp as auth_bp
-    from lims.openapi import bp as openapi_bp
     from lims.certification.views import bp as certification_bp
     from lims.equipment.views import bp as equipment_bp
+    from lims.openapi import bp as openapi_bp
     from lims.public.views import bp as public_bp
     from lims.results.views import bp as results_bp
     from lims.testing.views import bp as testing_bp
@@ -109,11 +109,14 @@ def _register_recognition(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    @app.before_request
     def assign_request_id() -> None:
         incoming = request.headers.get("X-Request-Id", "")
         valid = incoming and len(incoming) <= 64 and incoming.isascii()
         g.request_id = incoming if valid else uuid.uuid4().hex
+
+    # First of all hooks, so that a request rejected by an earlier hook (the
+    # CSRF check) still has an id in its log line and response.
+    app.before_request_funcs.setdefault(None, []).insert(0, assign_request_id)
 
     @app.before_request
     def reject_nul_characters() -> None:

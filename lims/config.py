@@ -5,6 +5,7 @@ development and tests the application refuses to start without one.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 
@@ -40,9 +41,6 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LIMS_TIMEZONE": os.environ.get("LIMS_TIMEZONE", "Asia/Ho_Chi_Minh"),
         "MAX_CONTENT_LENGTH": _int_env("LIMS_MAX_UPLOAD_BYTES", 64 * 1024 * 1024),
         "LIMS_BASE_URL": os.environ.get("LIMS_BASE_URL", ""),
-        "LIMS_STORAGE_DIR": os.environ.get(
-            "LIMS_STORAGE_DIR", str(Path(instance_path) / "files")
-        ),
         "BABEL_DEFAULT_LOCALE": os.environ.get("LIMS_DEFAULT_LOCALE", "vi"),
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -57,10 +55,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config.update(overrides)
 
     if not config["SECRET_KEY"]:
-        if env == "development" or testing:
-            # A per-process random key: sessions do not survive a restart,
-            # which is acceptable on a developer's laptop and in tests.
+        if testing:
             config["SECRET_KEY"] = os.urandom(32).hex()
+        elif env == "development":
+            config["SECRET_KEY"] = _development_key(Path(instance_path))
         else:
             raise ConfigurationError(
                 "SECRET_KEY is not set. Set it to a long random string "
@@ -68,6 +66,25 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
                 "or set LIMS_ENV=development on a developer machine."
             )
     return config
+
+
+def _development_key(instance: Path) -> str:
+    """Return the instance folder's own random key, creating it on first use.
+
+    Every gunicorn worker must sign sessions and CSRF tokens with the same
+    key, so a per-process random key would reject half of all requests. The
+    file is readable by its owner only and never leaves the machine.
+    """
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_hex(32))
+        except FileExistsError:
+            pass
+    return path.read_text().strip()
 
 
 def _normalise_db_url(url: str) -> str:

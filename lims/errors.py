@@ -20,10 +20,15 @@ class DomainError(Exception):
 
 
 def wants_json() -> bool:
+    """Answer in JSON on the API, or when the client prefers JSON to HTML.
+
+    A client that accepts anything (``*/*``, as curl and requests send) gets
+    HTML, as a browser does.
+    """
     if request.path.startswith("/api/") or request.path == "/healthz":
         return True
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json"
+    accepted = request.accept_mimetypes
+    return accepted["application/json"] > accepted["text/html"]
 
 
 def register(app: Flask) -> None:

@@ -300,7 +300,7 @@ def _form_data(row: dict) -> dict:
 
 
 def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(content, mimetype=mimetype)
+    response = Response(content, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

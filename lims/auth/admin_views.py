@@ -155,7 +155,7 @@ def audit_export():
         for event in db.session.scalars(_audit_query())
     )
     response = Response(
-        write_csv(AUDIT_COLUMNS, rows), mimetype="text/csv; charset=utf-8"
+        write_csv(AUDIT_COLUMNS, rows), content_type="text/csv; charset=utf-8"
     )
     response.headers["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
     return response

@@ -300,7 +300,7 @@ EXPORT_FORMATS = {
 def export_response(extension: str, search: RegisterFilter) -> Response:
     """Return the register search as a CSV or Excel download."""
     encode, media_type = EXPORT_FORMATS[extension]
-    response = Response(encode(export_rows(search)), mimetype=media_type)
+    response = Response(encode(export_rows(search)), content_type=media_type)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="certificates.{extension}"'
     )

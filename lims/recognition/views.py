@@ -93,7 +93,7 @@ def results_file(results: list[service.LineResult], output: str) -> Response:
     else:
         content = write_csv(header, rows)
         mimetype, name = "text/csv; charset=utf-8", "recognition.csv"
-    response = Response(content, mimetype=mimetype)
+    response = Response(content, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -123,7 +123,9 @@ def batch_results(batch_id: int):
     batch = db.get_or_404(BatchCheck, batch_id)
     if not batch.can_be_seen_by(current_user):
         abort(403)
-    response = Response(batch.results_file.content, mimetype="text/csv; charset=utf-8")
+    response = Response(
+        batch.results_file.content, content_type="text/csv; charset=utf-8"
+    )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="recognition-{batch.id}.csv"'
     )

@@ -110,9 +110,14 @@ def standard_for(label: str) -> Standard | None:
     if not label:
         return None
     code, edition = _split_standard(label)
-    standard = db.session.scalar(
-        db.select(Standard).where(Standard.code == code, Standard.edition == edition)
-    )
+    # Callers build a record around the returned standard; flushing that
+    # half-built record here would be premature.
+    with db.session.no_autoflush:
+        standard = db.session.scalar(
+            db.select(Standard).where(
+                Standard.code == code, Standard.edition == edition
+            )
+        )
     if standard is None:
         standard = Standard(code=code, edition=edition)
         db.session.add(standard)

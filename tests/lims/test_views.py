@@ -264,3 +264,22 @@ def test_huge_id_is_not_found(client, staff):
     login(client, people["tech"])
     assert client.get("/requests/9223372036854775808").status_code == 404
     assert client.get("/api/v1/bodies/99999999999999999999").status_code == 404
+
+
+def test_any_client_gets_html_errors(client):
+    response = client.get("/requests", headers={"Accept": "*/*"})
+    assert response.status_code == 302
+    page = client.get("/no-such-page", headers={"Accept": "*/*"})
+    assert page.status_code == 404
+    assert page.mimetype == "text/html"
+
+
+def test_csrf_rejection_carries_request_id(client):
+    response = client.post("/login", data={"email": "x", "password": "y"})
+    assert response.status_code == 400
+    assert len(response.headers["X-Request-Id"]) == 32
+
+
+def test_csv_export_has_one_charset(client):
+    response = client.get("/register/export.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
