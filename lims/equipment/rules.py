@@ -2,7 +2,10 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from lims.audit.service import record, snapshot
+from lims.db_types import today_in
 from lims.equipment.models import Calibration, CalibrationOutcome, Instrument
 from lims.errors import DomainError
 from lims.extensions import db
@@ -20,7 +23,16 @@ def record_calibration(
 ) -> Calibration:
     if due_on <= calibrated_on:
         raise DomainError(
-            "The due date must be after the calibration date.", field="due_on"
+            _("The due date must be after the calibration date."), field="due_on"
+        )
+    if calibrated_on > today_in(instrument.body.timezone):
+        raise DomainError(
+            _(
+                "The calibration date %(day)s is in the future; record a "
+                "calibration once it has been done.",
+                day=calibrated_on.isoformat(),
+            ),
+            field="calibrated_on",
         )
     calibration = Calibration(
         instrument=instrument,

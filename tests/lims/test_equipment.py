@@ -58,3 +58,25 @@ def test_failed_calibration_takes_out_of_service(staff, db):
 def test_calibration_due_before_date_rejected(staff, db):
     with pytest.raises(DomainError, match="due date"):
         _calibrate(staff.receiver, staff.tech, TODAY, days=0)
+
+
+def test_future_calibration_rejected(app, db):
+    from lims.auth.models import Role
+    from lims.db_types import today_in
+
+    lab = f.body("FUT")
+    instrument = f.instrument(lab)
+    technician = f.user(Role.TECHNICIAN, lab)
+    tomorrow = today_in(lab.timezone) + timedelta(days=1)
+
+    with pytest.raises(DomainError, match="future"):
+        record_calibration(
+            instrument,
+            calibrated_on=tomorrow,
+            due_on=tomorrow + timedelta(days=365),
+            certificate_number="CAL-X",
+            calibrated_by="VMI",
+            outcome=CalibrationOutcome.PASS,
+            recorded_by=technician,
+        )
+    assert len(instrument.calibrations) == 1
