@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from lims.certification.models import Certificate, TestReport
 from lims.certification.rules import find_issued_pdf
+from lims.errors import DomainError
 from lims.extensions import csrf
 from lims.pagination import paginate
 from lims.public.service import (
@@ -20,7 +21,12 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.get("/certificates")
 def certificates():
-    search = RegisterFilter.from_args(request.args)
+    search = RegisterFilter.from_args(request.args, strict=True)
+    raw_page = request.args.get("page", "1")
+    if not raw_page.isdigit() or int(raw_page) < 1:
+        raise DomainError(
+            f"page={raw_page!r} is invalid; pages are numbered from 1.", field="page"
+        )
     page = paginate(search_query(search))
     return jsonify(
         {
@@ -37,7 +43,8 @@ def certificates():
 def certificates_export(extension: str):
     if extension not in EXPORT_FORMATS:
         abort(404, description=f"No export format {extension}; use csv or xlsx.")
-    return export_response(extension, RegisterFilter.from_args(request.args))
+    search = RegisterFilter.from_args(request.args, strict=True)
+    return export_response(extension, search)
 
 
 @bp.get("/certificates/<path:number>/pdf")

@@ -8,11 +8,13 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 DATE = {"type": "string", "format": "date"}
 
 
-def _query(name: str, description: str, schema: dict | None = None) -> dict:
+def _query(
+    name: str, description: str, schema: dict | None = None, required: bool = False
+) -> dict:
     return {
         "name": name,
         "in": "query",
-        "required": False,
+        "required": required,
         "description": description,
         "schema": schema or {"type": "string", "maxLength": 200},
     }
@@ -180,9 +182,13 @@ PATHS = {
         "get": {
             "summary": "Decide whether a foreign report or certificate is accepted.",
             "parameters": [
-                _query("lab", "Designation number of the foreign lab."),
-                _query("regulation", "Regulation code, e.g. QCVN 118:2018/BTTTT."),
-                _query("tested_on", "Test date.", DATE),
+                _query("lab", "Designation number of the foreign lab.", required=True),
+                _query(
+                    "regulation",
+                    "Regulation code, e.g. QCVN 118:2018/BTTTT.",
+                    required=True,
+                ),
+                _query("tested_on", "Test date.", DATE, required=True),
                 _query("kind", "report or certificate."),
                 _query("standard", "Standard edition the report used."),
                 _query("hs_code", "HS code of the product."),

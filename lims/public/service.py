@@ -18,6 +18,7 @@ from lims.certification.models import (
 )
 from lims.certification.rules import change_action
 from lims.db_types import today_in
+from lims.errors import DomainError
 from lims.extensions import db
 from lims.regulations.models import Organisation, Product, Regulation
 
@@ -75,14 +76,33 @@ class RegisterFilter:
     issued_to: date | None = None
 
     @classmethod
-    def from_args(cls, args) -> "RegisterFilter":
-        """Read the filter from query-string arguments, ignoring invalid values."""
+    def from_args(cls, args, strict: bool = False) -> "RegisterFilter":
+        """Read the filter from query-string arguments.
+
+        Pages ignore invalid values, so a hand-edited link still shows the
+        register. The API is ``strict`` and raises DomainError naming the
+        parameter, so a client learns its filter was not applied.
+        """
         status = args.get("status", "")
+        statuses = {s.value for s in CertificateStatus}
+        if strict and status and status not in statuses:
+            raise DomainError(
+                f"status={status!r} is invalid; use one of {sorted(statuses)}.",
+                field="status",
+            )
+        dates = {}
+        for name in ("issued_from", "issued_to"):
+            raw = args.get(name, "")
+            dates[name] = _parse_date(raw)
+            if strict and raw and dates[name] is None:
+                raise DomainError(
+                    f"{name}={raw!r} is not a date; write it as YYYY-MM-DD.",
+                    field=name,
+                )
         return cls(
             q=args.get("q", "")[:200].strip(),
-            status=status if status in {s.value for s in CertificateStatus} else "",
-            issued_from=_parse_date(args.get("issued_from", "")),
-            issued_to=_parse_date(args.get("issued_to", "")),
+            status=status if status in statuses else "",
+            **dates,
         )
 
     def as_args(self) -> dict[str, str]:

@@ -71,7 +71,8 @@ def test_filter_by_issue_dates(issued, client):
     assert len(_numbers(client, issued_from=today.isoformat())) == 2
     assert _numbers(client, issued_from=tomorrow) == []
     assert _numbers(client, issued_to=yesterday) == []
-    assert len(_numbers(client, issued_from="not a date")) == 2
+    invalid = client.get("/api/v1/certificates", query_string={"issued_from": "x"})
+    assert invalid.status_code == 400
 
 
 def test_api_paginates(issued, client, app):

@@ -283,3 +283,22 @@ def test_csrf_rejection_carries_request_id(client):
 def test_csv_export_has_one_charset(client):
     response = client.get("/register/export.csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("status=foo", "status"),
+        ("issued_from=bad", "issued_from"),
+        ("issued_to=2026-13-01", "issued_to"),
+        ("page=0", "page"),
+    ],
+)
+def test_api_rejects_invalid_filters(client, query, field):
+    response = client.get(f"/api/v1/certificates?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["field"] == field
+
+
+def test_register_page_ignores_invalid_filters(client):
+    assert client.get("/register?status=foo&issued_from=bad").status_code == 200
