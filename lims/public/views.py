@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, render_template, request
+from flask_babel import gettext as _
 
 from lims.certification.models import Certificate, CertificateStatus
 from lims.certification.rules import find_issued_pdf
@@ -62,7 +63,12 @@ def verify(number: str):
         return render_template(
             "public/report.html", report=report, summary=report_summary(report)
         )
-    abort(404, description=f"No certificate or test report numbered {number}.")
+    abort(
+        404,
+        description=_(
+            "No certificate or test report numbered %(number)s.", number=number
+        ),
+    )
 
 
 @bp.route("/genuine", methods=["GET", "POST"])

@@ -21,8 +21,9 @@ def _format_choices():
     ]
 
 
-DETECTORS = [("", _l("Automatic")), ("peak", "peak"), ("quasi-peak", "quasi-peak")]
-DETECTORS += [("average", "average"), ("rms", "rms")]
+DETECTORS = [("", _l("Automatic")), ("peak", _l("peak"))]
+DETECTORS += [("quasi-peak", _l("quasi-peak")), ("average", _l("average"))]
+DETECTORS += [("rms", _l("rms"))]
 
 
 class _ResultFields(FlaskForm):

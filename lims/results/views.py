@@ -168,7 +168,7 @@ def source_file(result_id: int):
     result = db.get_or_404(Result, result_id)
     check_lab_record(current_user, result.request.lab_id)
     if result.source_file is None:
-        abort(404, description="This result was entered by hand.")
+        abort(404, description=_("This result was entered by hand."))
     stored = result.source_file
     # Served as an opaque download under a name derived from the record, so
     # an uploaded file can never be rendered as a page of this site.

@@ -27,6 +27,7 @@ ENUM_LABELS = (
     N_("cancelled"),
     # ResultStatus (lims/results/models.py)
     N_("entered"),
+    N_("rejected"),
     N_("retracted"),
     N_("superseded"),
     # Verdict (lims/results/models.py)
@@ -39,8 +40,12 @@ ENUM_LABELS = (
     N_("suspended"),
     N_("withdrawn"),
     N_("expired"),
-    # ReportStatus (lims/certification/models.py)
+    # ReportStatus (lims/certification/models.py); "superseded" is listed
+    # under ResultStatus.
     N_("issued"),
+    # Certificate status changes named by change_action()
+    # (lims/certification/rules.py); the others are CertificateStatus values.
+    N_("reinstated"),
     # DecisionRule (lims/testing/models.py)
     N_("simple"),
     N_("guard_band"),
@@ -55,6 +60,43 @@ ENUM_LABELS = (
     N_("reviewer"),
     N_("certification_officer"),
     N_("importer"),
-    # CalibrationOutcome (lims/equipment/models.py)
+    # CalibrationOutcome (lims/equipment/models.py); "pass" and "fail" are
+    # listed under Verdict.
     N_("adjusted"),
+    # AgreementKind (lims/agreements/models.py)
+    N_("multilateral"),
+    N_("bilateral"),
+    N_("accreditation_arrangement"),
+    # DesignationStatus (lims/agreements/models.py) and AccreditationStatus
+    # (lims/bodies/models.py); the other values are listed above.
+    N_("designated"),
+    N_("active"),
+    # RecognitionVerdict (lims/agreements/models.py), and "error" for a batch
+    # line that could not be checked (templates/recognition/batch.html).
+    N_("accepted"),
+    N_("not_accepted"),
+    N_("needs_review"),
+    N_("error"),
+    # CONDITION_CODES (lims/recognition/rules.py)
+    N_("agreement_in_force"),
+    N_("agreement_scope"),
+    N_("designation_active"),
+    N_("accreditation_valid"),
+    N_("standard_edition"),
+    N_("no_local_testing"),
+    # Limit detectors (DETECTORS in lims/results/forms.py)
+    N_("peak"),
+    N_("quasi-peak"),
+    N_("average"),
+    N_("rms"),
+    # Werkzeug's names of the HTTP errors that templates/errors/error.html
+    # shows through _(error.name).
+    N_("Bad Request"),
+    N_("Unauthorized"),
+    N_("Forbidden"),
+    N_("Not Found"),
+    N_("Method Not Allowed"),
+    N_("Request Entity Too Large"),
+    N_("Too Many Requests"),
+    N_("Internal Server Error"),
 )
