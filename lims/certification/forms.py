@@ -32,16 +32,25 @@ class CertificateForm(FlaskForm):
     lot_valid_until = DateField(_l("Lot valid until"), validators=[Optional()])
 
 
+STATUS_ACTIONS = {
+    CertificateStatus.SUSPENDED: _l("Suspend"),
+    CertificateStatus.VALID: _l("Reinstate"),
+    CertificateStatus.WITHDRAWN: _l("Withdraw"),
+}
+
+
 class StatusForm(FlaskForm):
-    to_status = SelectField(
-        _l("New status"),
-        choices=[
-            (CertificateStatus.SUSPENDED.value, _l("Suspend")),
-            (CertificateStatus.VALID.value, _l("Reinstate")),
-            (CertificateStatus.WITHDRAWN.value, _l("Withdraw")),
-        ],
-    )
+    to_status = SelectField(_l("New status"))
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+    def offer(self, allowed) -> "StatusForm":
+        """Offer only the moves the certificate's current status allows."""
+        self.to_status.choices = [
+            (status.value, label)
+            for status, label in STATUS_ACTIONS.items()
+            if status in allowed
+        ]
+        return self
 
 
 class AmendReportForm(FlaskForm):

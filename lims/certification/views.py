@@ -208,7 +208,7 @@ def certificate_detail(certificate_id: int):
     return render_template(
         "certification/certificate_detail.html",
         certificate=certificate,
-        form=StatusForm(),
+        form=StatusForm().offer(rules.allowed_status_changes(certificate)),
         events=events_for(certificate),
     )
 
@@ -217,7 +217,7 @@ def certificate_detail(certificate_id: int):
 @require(Permission.CHANGE_CERTIFICATE_STATUS)
 def change_status(certificate_id: int):
     certificate = load_certificate(certificate_id)
-    form = StatusForm()
+    form = StatusForm().offer(rules.allowed_status_changes(certificate))
     if not form.validate_on_submit():
         _flash_form_errors(form)
         return redirect(

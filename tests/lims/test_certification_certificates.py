@@ -239,3 +239,26 @@ def test_font_gap_in_holder_named(parties, db):
 
     assert caught.value.field == "holder.name"
     assert "U+2FF0" in caught.value.message
+
+
+def test_status_form_offers_allowed_moves(app, db, client):
+    from lims.certification import rules as certification_rules
+    from lims.certification.models import CertificateStatus
+    from tests.lims.pages import login
+
+    s = cf.setup()
+    certificate = cf.certificate(s)
+    db.session.commit()
+    login(client, s.officer)
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert 'value="suspended"' in page
+    assert 'value="withdrawn"' in page
+    assert 'value="valid"' not in page
+
+    certification_rules.change_certificate_status(
+        certificate, CertificateStatus.WITHDRAWN, "Product changed", s.officer
+    )
+    db.session.commit()
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert 'id="status-final"' in page
+    assert 'id="status-form"' not in page
