@@ -31,14 +31,16 @@ PG_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 ISSUE_SCRIPT = """
-from lims.certification.models import Certificate, TestReport
+from lims.certification.models import Certificate, ReportStatus, TestReport
 from lims.certification import rules
 from lims.database import write_intent
 from lims.extensions import db
 from app import app
 
 with app.test_request_context(), write_intent():
-    report = db.session.scalars(db.select(TestReport)).first()
+    report = db.session.scalars(
+        db.select(TestReport).where(TestReport.status == ReportStatus.ISSUED)
+    ).first()
     model = db.session.scalars(db.select(Certificate)).first()
     for _ in range({count}):
         rules.issue_certificate(

@@ -7,14 +7,12 @@ again gives the same bytes and the stored SHA-256 can be recomputed.
 import hashlib
 from datetime import date
 
-import numpy as np
-
 import certificates as docs
+from certificates import plots as docs_plots
 from lims.certification.models import Certificate, CertificateScheme
 from lims.extensions import db
-from lims.results import traces
 from lims.results.decision import format_measurement, rule_statement
-from lims.results.rules import limit_line
+from lims.results.plot import trace_and_limit
 
 VERDICT_LABELS = {
     "pass": "Đạt / Pass",
@@ -57,13 +55,10 @@ def _result_line(result, subcontracted: bool = False) -> docs.ResultLine:
 
 
 def _plot(result) -> docs.TracePlot | None:
-    if not result.trace_points:
+    data = trace_and_limit(result, docs_plots.MAX_DRAWN_POINTS)
+    if data is None:
         return None
-    x, y = traces.unpack(result.trace_points)
-    line = limit_line(result.test_item)
-    limit_x = np.geomspace(max(x.min(), 1.0), x.max(), 200)
-    limit_y = line.level_at(limit_x)
-    keep = ~np.isnan(limit_y)
+    x, y, limit_x, limit_y = data
     worst = None
     if result.frequency_hz is not None:
         worst = (result.frequency_hz, result.value)
@@ -72,8 +67,8 @@ def _plot(result) -> docs.TracePlot | None:
         x_hz=x.tolist(),
         y=y.tolist(),
         y_unit=result.unit,
-        limit_x_hz=limit_x[keep].tolist(),
-        limit_y=limit_y[keep].tolist(),
+        limit_x_hz=limit_x.tolist(),
+        limit_y=limit_y.tolist(),
         worst=worst,
     )
 

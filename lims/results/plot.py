@@ -11,6 +11,7 @@ from lims.results.limits import limit_line
 WIDTH, HEIGHT = 720, 320
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40
 MAX_DRAWN_POINTS = 1500
+LIMIT_SAMPLES = 200
 # Presentation attributes, not a <style> element: the Content-Security-Policy
 # of the response forbids inline style sheets.
 STYLES = {
@@ -34,18 +35,35 @@ def thin(x: np.ndarray, y: np.ndarray, buckets: int = MAX_DRAWN_POINTS):
     return x[index], y[index]
 
 
-def trace_svg(result) -> str:
+def trace_and_limit(result, max_points: int = MAX_DRAWN_POINTS):
+    """Return the stored trace, thinned, and its limit sampled on a log grid.
+
+    Returns (x, y, limit_x, limit_y) as arrays with positive frequencies only
+    and no point outside the limit's range, or None without a stored trace.
+    The page's SVG and the test report's plot both draw from this.
+    """
     if not result.trace_points:
-        return _empty_svg("No trace stored for this result.")
+        return None
     x, y = traces.unpack(result.trace_points)
-    x, y = thin(x, y)
+    x, y = thin(x, y, max_points)
     positive = x > 0
     x, y = x[positive], y[positive]
+    if len(x) == 0:
+        return None
     line = limit_line(result.test_item, result.detector or None)
-    lx = np.geomspace(x.min(), x.max(), 200)
-    ly = line.level_at(lx)
+    limit_x = np.geomspace(x.min(), x.max(), LIMIT_SAMPLES)
+    limit_y = line.level_at(limit_x)
+    keep = ~np.isnan(limit_y)
+    return x, y, limit_x[keep], limit_y[keep]
 
-    finite = np.concatenate([y, ly[~np.isnan(ly)]])
+
+def trace_svg(result) -> str:
+    data = trace_and_limit(result)
+    if data is None:
+        return _empty_svg("No trace stored for this result.")
+    x, y, lx, ly = data
+
+    finite = np.concatenate([y, ly])
     y_lo, y_hi = math.floor(finite.min() / 10) * 10, math.ceil(finite.max() / 10) * 10
     if y_hi == y_lo:
         y_hi += 10
@@ -53,9 +71,8 @@ def trace_svg(result) -> str:
 
     parts = [_header(), _grid(scale, result.unit)]
     parts.append(_polyline(scale, x, y, "trace"))
-    keep = ~np.isnan(ly)
-    if keep.any():
-        parts.append(_polyline(scale, lx[keep], ly[keep], "limit"))
+    if len(lx):
+        parts.append(_polyline(scale, lx, ly, "limit"))
     if result.frequency_hz:
         px, py = scale.point(result.frequency_hz, result.value)
         parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" {STYLES["worst"]}/>')
