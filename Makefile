@@ -27,7 +27,7 @@ lint: install
 	$(BIN)/ruff check lims instruments certificates tests bench
 
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o lims/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -o lims/translations/messages.pot .
 	$(BIN)/pybabel update -i lims/translations/messages.pot -d lims/translations
 	$(BIN)/pybabel compile -d lims/translations
 

@@ -22,7 +22,7 @@ FLAG_CHOICES = [("", _l("not known")), ("yes", _l("yes")), ("no", _l("no"))]
 
 
 def _enum_choices(enum_cls) -> list[tuple[str, str]]:
-    return [(m.value, m.value) for m in enum_cls]
+    return [(m.value, _l(m.value)) for m in enum_cls]
 
 
 class ValuesForm(FlaskForm):
