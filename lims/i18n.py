@@ -13,7 +13,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, get_translations, refresh
 from flask_login import current_user
 
 from lims.extensions import babel
@@ -50,6 +50,17 @@ def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return local.strftime(fmt) + " " + local.tzname()
 
 
+def use_catalogue_for_form_messages() -> None:
+    """Translate WTForms' validation messages with this app's catalogue.
+
+    Flask-WTF looks them up in the catalogue bundled with WTForms, which has
+    no Vietnamese; it reads the translations cached on the request first, so
+    caching ours there makes "This field is required." speak the user's
+    language. lims/translations/wtforms_messages.py lists those messages.
+    """
+    request.wtforms_translations = get_translations()
+
+
 def register(app: Flask) -> None:
     babel.init_app(
         app,
@@ -63,6 +74,7 @@ def register(app: Flask) -> None:
     # Flask-Babel caches the locale on the application context, which a
     # request shares with an enclosing context (as in tests and commands).
     app.before_request(refresh)
+    app.before_request(use_catalogue_for_form_messages)
 
     @app.post("/language/<code>")
     def set_language(code: str):

@@ -302,3 +302,16 @@ def test_api_rejects_invalid_filters(client, query, field):
 
 def test_register_page_ignores_invalid_filters(client):
     assert client.get("/register?status=foo&issued_from=bad").status_code == 200
+
+
+def test_form_errors_speak_vietnamese(client):
+    response = post_form(
+        client,
+        "/login",
+        "/login",
+        {"email": "", "password": ""},
+        headers={"Accept-Language": "vi"},
+    )
+    page = response.get_data(as_text=True)
+    assert "This field is required." not in page
+    assert "Trường này là bắt buộc." in page
