@@ -20,7 +20,7 @@ class DomainError(Exception):
 
 
 def wants_json() -> bool:
-    """Answer in JSON on the API, or when the client prefers JSON to HTML.
+    """Return True on the API, or when the client prefers JSON to HTML.
 
     A client that accepts anything (``*/*``, as curl and requests send) gets
     HTML, as a browser does.

@@ -54,9 +54,9 @@ def use_catalogue_for_form_messages() -> None:
     """Translate WTForms' validation messages with this app's catalogue.
 
     Flask-WTF looks them up in the catalogue bundled with WTForms, which has
-    no Vietnamese; it reads the translations cached on the request first, so
-    caching ours there makes "This field is required." speak the user's
-    language. lims/translations/wtforms_messages.py lists those messages.
+    no Vietnamese. It reads translations cached on the request first, so
+    caching ours there translates messages such as "This field is required.".
+    lims/translations/wtforms_messages.py lists those messages.
     """
     request.wtforms_translations = get_translations()
 
