@@ -76,8 +76,15 @@ def genuine():
     form = GenuineForm()
     outcome = None
     if form.validate_on_submit():
-        document = find_issued_pdf(form.file.data.read())
-        outcome = {"name": form.file.data.filename, "document": document}
+        content = form.file.data.read()
+        outcome = {"name": form.file.data.filename, "document": None}
+        if not content.startswith(b"%PDF-"):
+            # Not a forgery of ours, just not a PDF: say so rather than
+            # suggest the document was altered.
+            outcome["not_pdf"] = True
+            return render_template("public/genuine.html", form=form, outcome=outcome)
+        document = find_issued_pdf(content)
+        outcome["document"] = document
         if isinstance(document, Certificate):
             outcome["summary"] = certificate_summary(document)
             outcome["kind"] = "certificate"

@@ -23,3 +23,19 @@ def test_verify_stores_nothing(client, db):
         content_type="multipart/form-data",
     )
     assert db.session.scalar(db.select(StoredFile)) is None
+
+
+def test_genuine_page_names_a_non_pdf(client):
+    from tests.lims.pages import post_form
+
+    response = post_form(
+        client,
+        "/genuine",
+        "/genuine",
+        {"file": (io.BytesIO(b"just some notes"), "notes.txt")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    )
+    page = response.get_data(as_text=True)
+    assert "notes.txt is not a PDF file" in page
+    assert "Not genuine" not in page
