@@ -346,7 +346,7 @@ def _record_issue(certificate: Certificate) -> None:
             certificate=certificate,
             from_status=None,
             to_status=CertificateStatus.VALID,
-            reason="Issued",
+            reason="Cấp mới / Issued",
             actor_id=issued_by.id,
             changed_at=certificate.issued_at,
         )
