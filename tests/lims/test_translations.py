@@ -43,3 +43,34 @@ def test_vietnamese_catalogue_is_complete():
         if message.id and (not message.string or message.fuzzy)
     ]
     assert missing == []
+
+
+def test_every_marked_string_is_in_the_catalogue(tmp_path):
+    from babel.messages.frontend import CommandLineInterface
+
+    repository = TRANSLATIONS.parents[1]
+    template = tmp_path / "messages.pot"
+    CommandLineInterface().run(
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(repository / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "N_",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(template),
+            str(repository),
+        ]
+    )
+    with template.open("rb") as handle:
+        marked = {(m.context, m.id) for m in read_po(handle) if m.id}
+    known = {(m.context, m.id) for m in _catalogue("vi") if m.id}
+    assert len(marked) > 400, "the extraction found too few strings"
+    missing = sorted(str(item[1]) for item in marked - known)
+    assert missing == [], "run `make translations` and translate the new strings"
