@@ -35,6 +35,13 @@ def _errors(*codes: int) -> dict:
     return {str(code): _json(ERROR, "Error") for code in codes}
 
 
+FILE_UPLOAD = {
+    "schema": {
+        "type": "object",
+        "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary"}},
+    }
+}
 PAGE = _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1})
 CERTIFICATE_NUMBER = _path(
     "number", {"type": "string", "minLength": 1, "maxLength": 60}
@@ -150,17 +157,7 @@ PATHS = {
             "summary": "Tell whether an uploaded PDF is a document issued here.",
             "requestBody": {
                 "required": True,
-                "content": {
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["file"],
-                            "properties": {
-                                "file": {"type": "string", "format": "binary"}
-                            },
-                        }
-                    }
-                },
+                "content": {"multipart/form-data": FILE_UPLOAD},
             },
             "responses": {
                 "200": _json(
@@ -207,15 +204,7 @@ PATHS = {
             "requestBody": {
                 "required": True,
                 "content": {
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["file"],
-                            "properties": {
-                                "file": {"type": "string", "format": "binary"}
-                            },
-                        }
-                    },
+                    "multipart/form-data": FILE_UPLOAD,
                     "application/json": {
                         "schema": {"type": "array", "items": {"type": "object"}}
                     },
