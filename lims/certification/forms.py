@@ -57,3 +57,29 @@ class AmendReportForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason for the amendment"), validators=[DataRequired(), Length(max=1000)]
     )
+
+
+class IssueReportForm(FlaskForm):
+    """What the authorising reviewer states when issuing a test report."""
+
+    test_location = StringField(
+        _l("Where the tests were done (empty: the lab's address)"),
+        validators=[Optional(), Length(max=500)],
+    )
+    deviations = TextAreaField(
+        _l("Deviations from the methods (empty: none)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    subcontracted = SelectMultipleField(
+        _l("Results done by a subcontractor"), coerce=int, validators=[Optional()]
+    )
+
+    def offer(self, results) -> "IssueReportForm":
+        self.subcontracted.choices = [
+            (
+                result.id,
+                f"#{result.id} {result.test_item.name_en} – {result.sample.code}",
+            )
+            for result in results
+        ]
+        return self

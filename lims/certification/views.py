@@ -16,7 +16,12 @@ from lims.auth.permissions import (
     require,
 )
 from lims.certification import rules
-from lims.certification.forms import AmendReportForm, CertificateForm, StatusForm
+from lims.certification.forms import (
+    AmendReportForm,
+    CertificateForm,
+    IssueReportForm,
+    StatusForm,
+)
 from lims.certification.models import (
     Certificate,
     CertificateScheme,
@@ -26,7 +31,6 @@ from lims.certification.models import (
 )
 from lims.errors import DomainError
 from lims.extensions import db
-from lims.forms import ConfirmForm
 from lims.numbering import (
     DEFAULT_CERTIFICATE_PATTERN,
     DEFAULT_CERTIFICATE_PREFIX,
@@ -34,6 +38,7 @@ from lims.numbering import (
 )
 from lims.pagination import paginate
 from lims.regulations.models import Organisation
+from lims.results.rules import current_results
 from lims.testing.views import _flash_form_errors, load_request
 
 bp = Blueprint("certification", __name__)
@@ -82,9 +87,17 @@ def pdf_response(stored, filename: str) -> Response:
 @require(Permission.ISSUE_REPORT)
 def issue_report(request_id: int):
     test_request = load_request(request_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    report = rules.issue_test_report(test_request, current_user)
+    form = IssueReportForm().offer(current_results(test_request))
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return redirect(url_for("testing.request_detail", request_id=request_id))
+    report = rules.issue_test_report(
+        test_request,
+        current_user,
+        test_location=(form.test_location.data or "").strip(),
+        deviations=(form.deviations.data or "").strip(),
+        subcontracted_result_ids=form.subcontracted.data or [],
+    )
     db.session.commit()
     flash(_("Test report %(number)s issued.", number=report.number), "success")
     return redirect(url_for("certification.report_detail", report_id=report.id))

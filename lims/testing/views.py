@@ -13,6 +13,7 @@ from lims.auth.permissions import (
     require,
 )
 from lims.bodies.models import Economy
+from lims.certification.forms import IssueReportForm
 from lims.db_types import today_in
 from lims.equipment.models import Instrument
 from lims.extensions import db
@@ -126,6 +127,7 @@ def request_detail(request_id: int):
         file_form=file_form,
         manual_form=manual_form,
         confirm_form=ConfirmForm(),
+        report_form=IssueReportForm().offer(current_results(test_request)),
         events=events_for(test_request),
         results=current_results(test_request),
         all_results=test_request.results,

@@ -109,3 +109,32 @@ def test_font_gap_named_before_issue(parties, db):
 
     assert caught.value.field == "deviations"
     assert "U+1D11E" in caught.value.message
+
+
+def test_report_form_records_location_and_deviations(app, db, client):
+    from tests.lims.pages import login, post_form
+
+    s = cf.setup()
+    req = cf.approved_request(s)
+    result_id = req.results[0].id
+    db.session.commit()
+    login(client, s.reviewer)
+
+    response = post_form(
+        client,
+        f"/requests/{req.id}",
+        f"/requests/{req.id}/report",
+        {
+            "test_location": "Phòng EMC số 2, Khu Công nghệ cao Hòa Lạc",
+            "deviations": "Nhiệt độ phòng 27 °C, ngoài khoảng 15–25 °C",
+            "subcontracted": [str(result_id)],
+        },
+    )
+
+    assert response.status_code == 302
+    from lims.certification.models import TestReport
+
+    report = db.session.scalar(db.select(TestReport))
+    assert report.test_location == "Phòng EMC số 2, Khu Công nghệ cao Hòa Lạc"
+    assert report.deviations.startswith("Nhiệt độ phòng 27")
+    assert report.subcontracted_result_ids == [result_id]
