@@ -11,10 +11,10 @@ reports it rests on, and carries a QR code that links to the verification page.
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from certificates.certificate_page import FieldRow, draw_certificate_page
 from certificates.fonts import REGULAR
 from certificates.layout import (
     bilingual,
-    cell,
     escape_text,
     field_table,
     format_date,
@@ -101,6 +101,10 @@ def render_certificate(document: CertificateDocument) -> bytes:
         issued_at=document.issued_at,
         document_id=document.document_id,
     )
+    fields = field_texts(document)
+    one_page = draw_certificate_page(document, metadata, fields, LABEL_WIDTH, QR_SIZE)
+    if one_page is not None:
+        return one_page
     return build_pdf(certificate_story(document), metadata)
 
 
@@ -145,58 +149,66 @@ def _identification(document: CertificateDocument) -> list[Flowable]:
     return story
 
 
-def _party(party: Party) -> Paragraph:
-    return lines(
-        [part for part in (party.name, party.address, party.identifier) if part]
-    )
+def _party_lines(party: Party) -> list[str]:
+    return [part for part in (party.name, party.address, party.identifier) if part]
 
 
-def _fields(document: CertificateDocument) -> list[tuple[Flowable, Flowable]]:
+def field_texts(document: CertificateDocument) -> list[FieldRow]:
+    """Return the certificate's fields as (Vietnamese label, English label, values).
+
+    Both layouts print these rows, so the one-page drawing and the flowable
+    layout carry the same text.
+    """
     regulations = [f"{code} – {title}" for code, title in document.regulations]
-    scheme_vi, scheme_en = SCHEME_NAMES[document.scheme]
-
-    rows: list[tuple[Flowable, Flowable]] = [
+    rows: list[FieldRow] = [
         (
-            label("Tổ chức, cá nhân được chứng nhận", "Certificate holder"),
-            _party(document.holder),
+            "Tổ chức, cá nhân được chứng nhận",
+            "Certificate holder",
+            _party_lines(document.holder),
         ),
-        (label("Nhà sản xuất", "Manufacturer"), _party(document.manufacturer)),
-        (label("Sản phẩm", "Product"), cell(document.product_name)),
-        (label("Kiểu, loại", "Model / type"), cell(document.model)),
-        (label("Mã HS", "HS code"), cell(document.hs_code)),
+        ("Nhà sản xuất", "Manufacturer", _party_lines(document.manufacturer)),
+        ("Sản phẩm", "Product", [document.product_name]),
+        ("Kiểu, loại", "Model / type", [document.model]),
+        ("Mã HS", "HS code", [document.hs_code]),
         (
-            label("Phù hợp quy chuẩn kỹ thuật", "Conforms to technical regulations"),
-            lines(regulations),
+            "Phù hợp quy chuẩn kỹ thuật",
+            "Conforms to technical regulations",
+            regulations or ["—"],
         ),
-        (
-            label("Phương thức đánh giá", "Certification scheme"),
-            Paragraph(bilingual(scheme_vi, scheme_en, bold=False), styles().cell),
-        ),
-        (label("Báo cáo thử nghiệm", "Test reports"), lines(document.test_reports)),
+        ("Phương thức đánh giá", "Certification scheme", SCHEME_NAMES[document.scheme]),
+        ("Báo cáo thử nghiệm", "Test reports", document.test_reports or ["—"]),
         *_scheme_rows(document),
         (
-            label("Đơn vị nhập khẩu được sử dụng", "Importers permitted to use it"),
-            lines(document.importers, empty="Không có / None"),
+            "Đơn vị nhập khẩu được sử dụng",
+            "Importers permitted to use it",
+            document.importers or ["Không có / None"],
         ),
-        (label("Ngày cấp", "Date of issue"), cell(format_date(document.issued_on))),
-        (label("Có giá trị đến", "Valid until"), _validity(document)),
+        ("Ngày cấp", "Date of issue", [format_date(document.issued_on)]),
+        ("Có giá trị đến", "Valid until", _validity(document)),
     ]
     return rows
 
 
-def _scheme_rows(document: CertificateDocument) -> list[tuple[Flowable, Flowable]]:
+def _fields(document: CertificateDocument) -> list[tuple[Flowable, Flowable]]:
+    return [
+        (label(vietnamese, english), lines(values))
+        for vietnamese, english, values in field_texts(document)
+    ]
+
+
+def _scheme_rows(document: CertificateDocument) -> list[FieldRow]:
     if document.scheme == "type_testing_factory":
         dates = [format_date(day) for day in document.surveillance_dates]
-        return [(label("Kế hoạch giám sát", "Surveillance dates"), lines(dates))]
+        return [("Kế hoạch giám sát", "Surveillance dates", dates)]
     if document.scheme == "lot":
-        return [(label("Lô hàng", "Lot"), cell(document.lot_description))]
+        return [("Lô hàng", "Lot", [document.lot_description])]
     return []
 
 
-def _validity(document: CertificateDocument) -> Flowable:
+def _validity(document: CertificateDocument) -> list[str]:
     if document.valid_until is None:
-        return Paragraph(bilingual(*LOT_VALIDITY, bold=False), styles().cell)
-    return cell(format_date(document.valid_until))
+        return list(LOT_VALIDITY)
+    return [format_date(document.valid_until)]
 
 
 def _signature_and_qr(document: CertificateDocument) -> Flowable:
