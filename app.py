@@ -8,5 +8,6 @@ from lims.config import ConfigurationError
 try:
     app = create_app()
 except ConfigurationError as error:
-    # A configuration mistake is the operator's to fix: say what, not where.
+    # A configuration mistake is the operator's to fix, so print the message
+    # alone, without a traceback.
     sys.exit(f"Configuration error: {error}")

@@ -153,7 +153,7 @@ def app(database_url, tmp_path):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": "test-secret-key",
             "LIMS_BASE_URL": "http://lims.test",
-            # Messages in English unless a test asks for Vietnamese.
+            # Messages in English unless a test requests Vietnamese.
             "BABEL_DEFAULT_LOCALE": "en",
             "SERVER_NAME": None,
         }

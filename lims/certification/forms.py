@@ -60,7 +60,7 @@ class AmendReportForm(FlaskForm):
 
 
 class IssueReportForm(FlaskForm):
-    """What the authorising reviewer states when issuing a test report."""
+    """Statements the authorising reviewer adds when issuing a test report."""
 
     test_location = StringField(
         _l("Where the tests were done (empty: the lab's address)"),

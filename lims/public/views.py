@@ -79,8 +79,8 @@ def genuine():
         content = form.file.data.read()
         outcome = {"name": form.file.data.filename, "document": None}
         if not content.startswith(b"%PDF-"):
-            # Not a forgery of ours, just not a PDF: say so rather than
-            # suggest the document was altered.
+            # A file that is not a PDF at all gets its own message, because
+            # "not genuine" would suggest that someone altered a document.
             outcome["not_pdf"] = True
             return render_template("public/genuine.html", form=form, outcome=outcome)
         document = find_issued_pdf(content)
