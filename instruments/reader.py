@@ -39,6 +39,9 @@ def read(
         raise ReadError(source_name, None, reason)
     text, encoding = decode(raw)
     doc = Document(source_name, text, encoding, raw=raw)
+    # The document keeps the text with normalised line breaks, and the decoded
+    # original would be a second copy of the whole file.
+    del text
     fmt = _choose(doc, format)
     options = {} if mapping is None else {"mapping": mapping}
     parsed = _parse(fmt, doc, options)
