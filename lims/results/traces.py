@@ -11,8 +11,11 @@ def pack(x_hz, y) -> bytes:
     Level 1 compresses a million measured levels about as well as level 6
     (noisy float64 data barely compresses) in a fraction of the time.
     """
-    pairs = np.column_stack([np.asarray(x_hz, "<f8"), np.asarray(y, "<f8")])
-    return zlib.compress(pairs.tobytes(), level=1)
+    pairs = np.empty((len(x_hz), 2), dtype="<f8")
+    pairs[:, 0] = x_hz
+    pairs[:, 1] = y
+    # zlib reads the array's buffer directly, so no bytes copy is made.
+    return zlib.compress(pairs.data, level=1)
 
 
 def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
