@@ -16,7 +16,7 @@ from instruments.model import Trace
 
 @dataclass
 class Parsed:
-    """What a format's parser returns; ``read`` adds the file-level fields."""
+    """The result of a format's parser; ``read`` adds the file-level fields."""
 
     metadata: dict[str, str]
     traces: list[Trace]

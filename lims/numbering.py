@@ -27,7 +27,7 @@ def allocate(
 
     The increment is one UPDATE ... RETURNING inside the caller's transaction,
     so two transactions can never read the same value: the second waits for
-    the first's row lock (PostgreSQL) or write lock (SQLite) and then sees the
+    the first's row lock (PostgreSQL) or write lock (SQLite) and then reads the
     committed value. A UNIQUE constraint on each numbered table is the last
     guard.
 

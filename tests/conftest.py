@@ -138,7 +138,7 @@ def _end_test_transaction() -> None:
     """Commit the test's own session around a request.
 
     Before the request this saves what the test set up; after it, the test's
-    next query starts a new transaction and so sees what the request wrote
+    next query starts a new transaction and so reads what the request wrote
     (an open SQLite WAL or PostgreSQL snapshot would hide it).
     """
     if has_app_context():

@@ -156,7 +156,7 @@ class RecognitionVerdict(enum.Enum):
 class RecognitionDecision(db.Model):
     """A recognition verdict shown to a user, with the facts it was based on.
 
-    ``facts`` holds the presented facts and one entry per condition, so a
+    ``facts`` contains the presented facts and one entry per condition, so a
     decision can be explained later even after the records it used change.
     """
 
@@ -180,7 +180,7 @@ class RecognitionDecision(db.Model):
 class BatchCheck(db.Model):
     """A shipment list checked by a logged-in user, kept for that user.
 
-    The results file holds every line's verdict and reasons as they were
+    The results file contains every line's verdict and reasons as they were
     shown, so the user can download the same answer again later.
     """
 

@@ -58,8 +58,8 @@ STATUS_TRANSITIONS = {
 def verification_url(number: str) -> str:
     """Return the public URL printed and encoded in the QR code of a document.
 
-    ``LIMS_BASE_URL`` fixes the host so that documents issued from a command
-    or behind a proxy carry the public address; without it the URL of the
+    ``LIMS_BASE_URL`` fixes the host, so that documents issued from a command
+    or behind a proxy carry the public address. Without it the URL of the
     current request is used. The URL is stored with the document, so a later
     change of host does not change the bytes of a re-rendered PDF.
     """

@@ -1,9 +1,10 @@
 """Recording results, typed in by hand or read from an instrument file.
 
-Both paths pass the same checks: the request is open for testing, the sample
-and the test item belong to it, every instrument cited was in calibration on
-the measurement date, the unit and detector match the test item's limit, and
-the agreed decision rule has the uncertainty it needs. Reviewing results is
+Both paths pass the same checks. The request must be open for testing, and
+the sample and the test item must belong to it. Every instrument cited must
+have been in calibration on the measurement date. The unit and detector must
+match the test item's limit, and the agreed decision rule must have the
+uncertainty it needs. Reviewing results is
 in ``lims.results.review``.
 """
 
@@ -51,9 +52,9 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Measurement:
-    """What a result records, before the checks and the verdict.
+    """The values a result records, before the checks and the verdict.
 
-    ``detector`` is the detector the instrument used; ``limit_detector``
+    ``detector`` is the detector the instrument used. ``limit_detector``
     chooses the limit of a test item that has several.
     """
 
@@ -148,7 +149,7 @@ def record_result_from_file(
     """Import one trace of an instrument file as a result.
 
     ``field_strength`` states that the receiver applied antenna factors and
-    cable loss itself, so a trace labelled dBuV holds field strength in
+    cable loss itself, so a trace labelled dBuV contains field strength in
     dBuV/m; the result records that statement in its conditions.
     """
     settings = FileImport(
