@@ -10,10 +10,12 @@ from lims.pagination import paginate
 from lims.public.service import (
     EXPORT_FORMATS,
     RegisterFilter,
+    certificate_summaries,
     certificate_summary,
     export_response,
     find_certificate,
     search_query,
+    summary_by_number,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -30,7 +32,7 @@ def certificates():
     page = paginate(search_query(search))
     return jsonify(
         {
-            "items": [certificate_summary(c) for c in page.items],
+            "items": certificate_summaries([c.id for c in page.items]),
             "total": page.total,
             "page": page.page,
             "pages": page.pages,
@@ -61,7 +63,10 @@ def certificate_pdf(number: str):
 
 @bp.get("/certificates/<path:number>")
 def certificate(number: str):
-    return jsonify(certificate_summary(_certificate_or_404(number)))
+    summary = summary_by_number(number)
+    if summary is None:
+        abort(404, description=f"No certificate numbered {number}.")
+    return jsonify(summary)
 
 
 # A stateless API authenticated by nothing: no session cookie is read, so a

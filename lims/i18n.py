@@ -1,11 +1,13 @@
 """Language and time zone: Vietnamese and English, times shown in local time."""
 
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import (
     Flask,
+    Request,
     current_app,
     has_request_context,
     redirect,
@@ -50,15 +52,21 @@ def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return local.strftime(fmt) + " " + local.tzname()
 
 
-def use_catalogue_for_form_messages() -> None:
-    """Translate WTForms' validation messages with this app's catalogue.
+class LocalisedRequest(Request):
+    """A request whose WTForms validation messages use this app's catalogue."""
 
-    Flask-WTF looks them up in the catalogue bundled with WTForms, which has
-    no Vietnamese. It reads translations cached on the request first, so
-    caching ours there translates messages such as "This field is required.".
-    lims/translations/wtforms_messages.py lists those messages.
-    """
-    request.wtforms_translations = get_translations()
+    @cached_property
+    def wtforms_translations(self):
+        """Return the catalogue for WTForms' validation messages.
+
+        Flask-WTF looks them up in the catalogue bundled with WTForms, which
+        has no Vietnamese. It reads this attribute of the request first, so
+        our catalogue translates messages such as "This field is required.".
+        lims/translations/wtforms_messages.py lists those messages. Computed
+        on first use, because choosing the locale loads the user, and most
+        requests (the JSON API above all) translate no form message.
+        """
+        return get_translations()
 
 
 def register(app: Flask) -> None:
@@ -74,7 +82,7 @@ def register(app: Flask) -> None:
     # Flask-Babel caches the locale on the application context, which a
     # request shares with an enclosing context (as in tests and commands).
     app.before_request(refresh)
-    app.before_request(use_catalogue_for_form_messages)
+    app.request_class = LocalisedRequest
 
     @app.post("/language/<code>")
     def set_language(code: str):

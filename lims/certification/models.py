@@ -144,18 +144,31 @@ class Certificate(db.Model):
     regulations = relationship(
         "Regulation", secondary=certificate_regulation, order_by="Regulation.code"
     )
-    importers = relationship("Organisation", secondary=certificate_importer)
+    # Ordered, so that a re-rendered certificate lists them as the issued one.
+    importers = relationship(
+        "Organisation",
+        secondary=certificate_importer,
+        order_by="(Organisation.name, Organisation.id)",
+    )
     status_changes: Mapped[list["CertificateStatusChange"]] = relationship(
         back_populates="certificate", order_by="CertificateStatusChange.changed_at"
     )
 
     def status_on(self, day: date) -> CertificateStatus:
-        """Return the status on ``day``: a valid or suspended certificate past
-        its validity date is expired, a withdrawn one stays withdrawn."""
-        expires = self.status in (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
-        if expires and day > self.valid_until:
-            return CertificateStatus.EXPIRED
-        return self.status
+        """Return the status on ``day`` (see the module-level ``status_on``)."""
+        return status_on(self.status, self.valid_until, day)
+
+
+def status_on(
+    status: CertificateStatus, valid_until: date, day: date
+) -> CertificateStatus:
+    """Return a certificate's status on ``day``: a valid or suspended
+    certificate past its validity date is expired, a withdrawn one stays
+    withdrawn."""
+    expires = status in (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
+    if expires and day > valid_until:
+        return CertificateStatus.EXPIRED
+    return status
 
 
 class CertificateStatusChange(db.Model):

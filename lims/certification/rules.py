@@ -309,7 +309,8 @@ def issue_certificate(
         issued_at=utcnow(),
         reports=list(reports),
         regulations=_regulations_of(reports),
-        importers=list(importers),
+        # The order in which the importers relationship loads them again.
+        importers=sorted(importers, key=lambda o: (o.name, o.id)),
     )
     _number_certificate(certificate)
     pdf = render_pdf(docs.render_certificate, certificate_document(certificate))

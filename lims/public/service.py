@@ -2,19 +2,21 @@
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
 from flask import Response, current_app
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from lims.certification.models import (
     Certificate,
     CertificateStatus,
     CertificateStatusChange,
     TestReport,
+    status_on,
 )
 from lims.certification.rules import change_action
 from lims.db_types import today_in
@@ -42,28 +44,6 @@ EXPORT_COLUMNS = [
 ]
 # A spreadsheet reads a cell starting with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@cache
-def summary_options(single: bool = False) -> tuple:
-    """Return loader options that fetch everything a summary prints.
-
-    Many-to-one links are joined. Collections are joined too for a ``single``
-    certificate, which makes a lookup one query, and otherwise loaded with
-    one extra query each for a whole page. Built on first use, because
-    building them configures the mappers, which needs every model imported.
-    """
-    collection = joinedload if single else selectinload
-    return (
-        joinedload(Certificate.issuer),
-        joinedload(Certificate.holder),
-        joinedload(Certificate.product).joinedload(Product.manufacturer),
-        collection(Certificate.regulations),
-        collection(Certificate.importers),
-        collection(Certificate.status_changes).joinedload(
-            CertificateStatusChange.actor
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -123,12 +103,18 @@ def _parse_date(text: str) -> date | None:
 
 
 def find_certificate(number: str) -> Certificate | None:
+    """Return the certificate numbered ``number`` with its reports and history."""
     query = (
         db.select(Certificate)
         .where(Certificate.number == number.strip())
-        .options(*summary_options(single=True))
+        .options(
+            selectinload(Certificate.reports),
+            selectinload(Certificate.status_changes).joinedload(
+                CertificateStatusChange.actor
+            ),
+        )
     )
-    return db.session.scalars(query).unique().first()
+    return db.session.scalar(query)
 
 
 def find_report(number: str) -> TestReport | None:
@@ -144,7 +130,6 @@ def search_query(search: RegisterFilter):
         db.select(Certificate)
         .join(Certificate.product)
         .join(Organisation, Certificate.holder_id == Organisation.id)
-        .options(*summary_options())
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     )
     if search.q:
@@ -194,39 +179,171 @@ def _status_is(status: CertificateStatus):
 
 
 def certificate_summary(cert: Certificate) -> dict:
-    today = today_in(cert.issuer.timezone)
-    product = cert.product
+    """Return the public summary of one loaded certificate."""
+    # The summary is read with plain queries, which do not flush the session.
+    db.session.flush()
+    return certificate_summaries([cert.id])[0]
+
+
+def summary_by_number(number: str) -> dict | None:
+    """Return the public summary of the certificate numbered ``number``, or None."""
+    found = _summaries(_CERTIFICATE.c.number == number.strip())
+    return next(iter(found.values()), None)
+
+
+def certificate_summaries(ids: Sequence[int]) -> list[dict]:
+    """Return the public summaries of the certificates ``ids``, in that order.
+
+    The register, the exports and the JSON API all print these. They are
+    built from plain rows rather than ORM objects, because a lookup is the
+    busiest public request and building its nine linked objects took longer
+    than running the queries.
+    """
+    found = {}
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        chunk = ids[start : start + _IDS_PER_QUERY]
+        found.update(_summaries(_CERTIFICATE.c.id.in_(chunk)))
+    return [found[certificate_id] for certificate_id in ids]
+
+
+# Ids per IN (...) list, well below the bound-parameter limits of SQLite and
+# PostgreSQL.
+_IDS_PER_QUERY = 1000
+_CERTIFICATE = Certificate.__table__
+
+
+@cache
+def _summary_statements() -> dict[str, sa.Select]:
+    """Build the statements on first use, once every model is imported."""
+    from lims.auth.models import User
+    from lims.bodies.models import Body
+    from lims.certification.models import certificate_importer, certificate_regulation
+
+    certificate = _CERTIFICATE
+    issuer = Body.__table__.alias("issuer")
+    holder = Organisation.__table__.alias("holder")
+    product = Product.__table__.alias("product")
+    manufacturer = Organisation.__table__.alias("manufacturer")
+    importer = Organisation.__table__.alias("importer")
+    regulation = Regulation.__table__
+    change = CertificateStatusChange.__table__
+    actor = User.__table__.alias("actor")
+
+    main = (
+        sa.select(
+            certificate.c.id,
+            certificate.c.number,
+            certificate.c.status,
+            certificate.c.scheme,
+            certificate.c.valid_until,
+            certificate.c.issued_on,
+            certificate.c.surveillance_dates,
+            certificate.c.lot_description,
+            certificate.c.pdf_sha256,
+            certificate.c.verification_url,
+            issuer.c.name.label("issuer"),
+            issuer.c.timezone,
+            holder.c.name.label("holder"),
+            product.c.name.label("product_name"),
+            product.c.model,
+            product.c.hs_code,
+            manufacturer.c.name.label("manufacturer"),
+        )
+        .join(issuer, issuer.c.id == certificate.c.issuer_id)
+        .join(holder, holder.c.id == certificate.c.holder_id)
+        .join(product, product.c.id == certificate.c.product_id)
+        .join(manufacturer, manufacturer.c.id == product.c.manufacturer_id)
+    )
+    ids = sa.bindparam("ids", expanding=True)
+    regulations = (
+        sa.select(certificate_regulation.c.certificate_id, regulation.c.code)
+        .join(regulation, regulation.c.id == certificate_regulation.c.regulation_id)
+        .where(certificate_regulation.c.certificate_id.in_(ids))
+        .order_by(regulation.c.code)
+    )
+    importers = (
+        sa.select(certificate_importer.c.certificate_id, importer.c.name)
+        .join(importer, importer.c.id == certificate_importer.c.organisation_id)
+        .where(certificate_importer.c.certificate_id.in_(ids))
+        .order_by(importer.c.name, importer.c.id)
+    )
+    history = (
+        sa.select(
+            change.c.certificate_id,
+            change.c.from_status,
+            change.c.to_status,
+            change.c.reason,
+            change.c.changed_at,
+            actor.c.name.label("actor"),
+        )
+        .outerjoin(actor, actor.c.id == change.c.actor_id)
+        .where(change.c.certificate_id.in_(ids))
+        .order_by(change.c.changed_at, change.c.id)
+    )
     return {
-        "number": cert.number,
-        "status": cert.status_on(today).value,
-        "scheme": cert.scheme.value,
-        "holder": cert.holder.name,
-        "issuer": cert.issuer.name,
-        "product": {
-            "name": product.name,
-            "manufacturer": product.manufacturer.name,
-            "model": product.model,
-            "hs_code": product.hs_code,
-        },
-        "regulations": [r.code for r in cert.regulations],
-        "importers": [o.name for o in cert.importers],
-        "issued_on": cert.issued_on.isoformat(),
-        "valid_until": cert.valid_until.isoformat(),
-        "surveillance_dates": list(cert.surveillance_dates),
-        "lot_description": cert.lot_description,
-        "pdf_sha256": cert.pdf_sha256,
-        "verification_url": cert.verification_url,
-        "history": [_history_entry(change) for change in cert.status_changes],
+        "main": main,
+        "regulations": regulations,
+        "importers": importers,
+        "history": history,
     }
 
 
-def _history_entry(change: CertificateStatusChange) -> dict:
+def _summaries(condition) -> dict[int, dict]:
+    """Return the summaries of the certificates matching ``condition`` by id."""
+    statements = _summary_statements()
+    connection = db.session.connection()
+    rows = connection.execute(statements["main"].where(condition)).all()
+    if not rows:
+        return {}
+    ids = [row.id for row in rows]
+    lists: dict[int, dict[str, list]] = {
+        i: {"regulations": [], "importers": [], "history": []} for i in ids
+    }
+    for row in connection.execute(statements["regulations"], {"ids": ids}):
+        lists[row.certificate_id]["regulations"].append(row.code)
+    for row in connection.execute(statements["importers"], {"ids": ids}):
+        lists[row.certificate_id]["importers"].append(row.name)
+    for row in connection.execute(statements["history"], {"ids": ids}):
+        lists[row.certificate_id]["history"].append(_history_entry(row))
+
+    today: dict[str, date] = {}
+    summaries = {}
+    for row in rows:
+        if row.timezone not in today:
+            today[row.timezone] = today_in(row.timezone)
+        status = status_on(row.status, row.valid_until, today[row.timezone])
+        summaries[row.id] = {
+            "number": row.number,
+            "status": status.value,
+            "scheme": row.scheme.value,
+            "holder": row.holder,
+            "issuer": row.issuer,
+            "product": {
+                "name": row.product_name,
+                "manufacturer": row.manufacturer,
+                "model": row.model,
+                "hs_code": row.hs_code,
+            },
+            "regulations": lists[row.id]["regulations"],
+            "importers": lists[row.id]["importers"],
+            "issued_on": row.issued_on.isoformat(),
+            "valid_until": row.valid_until.isoformat(),
+            "surveillance_dates": list(row.surveillance_dates or []),
+            "lot_description": row.lot_description,
+            "pdf_sha256": row.pdf_sha256,
+            "verification_url": row.verification_url,
+            "history": lists[row.id]["history"],
+        }
+    return summaries
+
+
+def _history_entry(change) -> dict:
     return {
         "action": change_action(change.from_status, change.to_status),
         "status": change.to_status.value,
         "reason": change.reason,
         "changed_at": change.changed_at.isoformat(),
-        "actor": change.actor.name if change.actor else None,
+        "actor": change.actor,
     }
 
 
@@ -248,15 +365,15 @@ def report_summary(report: TestReport) -> dict:
 def export_rows(search: RegisterFilter) -> list[list[str]]:
     """Return the header and one row per matching certificate, each cell
     neutralised against formula injection."""
-    query = search_query(search).limit(MAX_EXPORT_ROWS)
+    query = search_query(search).with_only_columns(Certificate.id)
+    ids = list(db.session.scalars(query.limit(MAX_EXPORT_ROWS)))
     rows = [EXPORT_COLUMNS]
-    for certificate in db.session.scalars(query):
-        rows.append([neutralise(cell) for cell in _export_cells(certificate)])
+    for summary in certificate_summaries(ids):
+        rows.append([neutralise(cell) for cell in _export_cells(summary)])
     return rows
 
 
-def _export_cells(certificate: Certificate) -> list[str]:
-    summary = certificate_summary(certificate)
+def _export_cells(summary: dict) -> list[str]:
     product = summary["product"]
     return [
         summary["number"],

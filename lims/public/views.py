@@ -12,6 +12,7 @@ from lims.public.forms import GenuineForm
 from lims.public.service import (
     EXPORT_FORMATS,
     RegisterFilter,
+    certificate_summaries,
     certificate_summary,
     export_response,
     find_certificate,
@@ -37,7 +38,7 @@ def register():
         page=page,
         search=search,
         statuses=list(CertificateStatus),
-        summaries=[certificate_summary(c) for c in page.items],
+        summaries=certificate_summaries([c.id for c in page.items]),
     )
 
 

@@ -222,6 +222,22 @@ def test_rerender_gives_stored_hash(parties, db, app):
     assert pdf == stored.pdf_file.content
 
 
+def test_rerender_keeps_importer_order(parties, db, app):
+    # Created in the reverse of name order, so id order and name order differ.
+    names = ["Công ty Việt Tiến", "Công ty Bình Minh", "Công ty An Phát"]
+    importers = [testing.find_or_create_organisation(n, "VN") for n in names]
+    cert = cf.certificate(parties, importers=importers)
+    db.session.commit()
+    certificate_id = cert.id
+    db.session.expunge_all()
+
+    stored = db.session.get(type(cert), certificate_id)
+    pdf = certification.rerender_certificate(stored)
+
+    assert [o.name for o in stored.importers] == sorted(names)
+    assert hashlib.sha256(pdf).hexdigest() == stored.pdf_sha256
+
+
 def test_report_rerender_gives_stored_hash(parties, db):
     report = cf.report(parties)
     db.session.commit()

@@ -98,6 +98,51 @@ def test_summary_shows_history(issued, client):
     assert body["history"][1]["actor"] == issued["parties"].officer.name
 
 
+def test_summary_lists_every_field(issued, client, db):
+    parties = issued["parties"]
+    names = ["Công ty Việt Tiến", "Công ty An Phát"]
+    importers = [testing.find_or_create_organisation(n, "VN") for n in names]
+    cert = cf.certificate(parties, importers=importers)
+    expected = {
+        "number": cert.number,
+        "scheme": "type_testing",
+        "holder": cert.holder.name,
+        "issuer": parties.cb.name,
+        "product": {
+            "name": cert.product.name,
+            "manufacturer": cert.product.manufacturer.name,
+            "model": cert.product.model,
+            "hs_code": cert.product.hs_code,
+        },
+        "regulations": sorted(r.code for r in cert.regulations),
+        "importers": sorted(names),
+        "issued_on": cert.issued_on.isoformat(),
+        "valid_until": cert.valid_until.isoformat(),
+        "pdf_sha256": cert.pdf_sha256,
+        "verification_url": cert.verification_url,
+    }
+    db.session.commit()
+
+    body = client.get(f"/api/v1/certificates/{cert.number}").get_json()
+    listed = client.get("/api/v1/certificates", query_string={"q": cert.number})
+
+    assert {key: body[key] for key in expected} == expected
+    assert body["status"] == "valid"
+    assert [h["action"] for h in body["history"]] == ["issued"]
+    assert listed.get_json()["items"] == [body]
+
+
+def test_summary_reports_expired_by_date(issued, client, monkeypatch):
+    certificate = issued["valid"]
+    day_after = certificate.valid_until + timedelta(days=1)
+    monkeypatch.setattr("lims.public.service.today_in", lambda zone: day_after)
+
+    body = client.get(f"/api/v1/certificates/{certificate.number}").get_json()
+
+    assert body["status"] == "expired"
+    assert body["history"][-1]["status"] == "valid"
+
+
 def test_verify_page_shows_history(issued, client):
     page = client.get(f"/verify/{issued['suspended'].number}")
 
