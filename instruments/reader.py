@@ -84,7 +84,50 @@ def _choose(doc: Document, format: str | None) -> Format:
     for fmt in FORMATS.values():
         if _sniff(fmt, doc):
             return fmt
-    raise doc.error(None, "unknown format: the content matches none of the readers")
+    raise _unrecognised(doc)
+
+
+# Separators tried, in this order, when describing an unrecognised table.
+_SEPARATORS = {"\t": "tab", ";": "semicolon", ",": "comma"}
+# Lines searched for the first line with content.
+_LINES_TO_DESCRIBE = 20
+
+
+def _unrecognised(doc: Document) -> ReadError:
+    """Build the error for content that no reader recognises, naming its first line.
+
+    A delimited table (the same number of fields on its first two lines) is
+    described by its separator and column names, because such a file is
+    usually a spreadsheet export that a column mapping can read.
+    """
+    lines = [
+        (index, doc.lines[index])
+        for index in range(min(len(doc.lines), _LINES_TO_DESCRIBE))
+        if doc.lines[index].strip()
+    ]
+    if not lines:
+        reason = f"unknown format: the first {_LINES_TO_DESCRIBE} lines are blank"
+        return doc.error(None, reason)
+    first, header = lines[0]
+    following = lines[1][1] if len(lines) > 1 else ""
+    for separator, name in _SEPARATORS.items():
+        columns = header.split(separator)
+        if len(columns) >= 2 and following.count(separator) == len(columns) - 1:
+            names = ", ".join(repr(column.strip()) for column in columns[:8])
+            reason = (
+                f"unknown format: a {name}-separated table with columns {names} "
+                "that no instrument reader recognises. To import it, save a "
+                "column mapping for its layout and read the file through it"
+            )
+            return doc.error(first, reason)
+    start = header.strip()[:40]
+    known = ", ".join(name for name in FORMATS if name != "generic")
+    reason = (
+        f"unknown format: no instrument reader recognises a file starting "
+        f"with {start!r}. Choose the format explicitly if the file is one of "
+        f"the known ones: {known}"
+    )
+    return doc.error(first, reason)
 
 
 def _sniff(fmt: Format, doc: Document) -> bool:

@@ -55,8 +55,37 @@ def test_unknown_format_name():
 
 
 def test_unrecognised_content():
-    with pytest.raises(ReadError, match="unknown format"):
-        read(b"just some words\n", name="notes.txt")
+    with pytest.raises(ReadError, match="unknown format") as caught:
+        read(b"\n\njust some words\n", name="notes.txt")
+
+    assert caught.value.line == 3
+    assert "'just some words'" in caught.value.reason
+    assert "touchstone" in caught.value.reason
+
+
+def test_unrecognised_table_names_header_line():
+    # A German spreadsheet export: tab separated, decimal comma, a units row.
+    with pytest.raises(ReadError) as caught:
+        read(DATA / "level-table.DE.tsv")
+
+    assert caught.value.line == 1
+    assert "tab-separated table" in caught.value.reason
+    assert "'Datum', 'Zeit', 'Frequenz', 'Pegel'" in caught.value.reason
+    assert "column mapping" in caught.value.reason
+
+
+def test_unrecognised_semicolon_table():
+    content = b"Freq;Level\n1;2\n"
+
+    with pytest.raises(ReadError, match="semicolon-separated table") as caught:
+        read(content, name="levels.csv")
+
+    assert caught.value.line == 1
+
+
+def test_leading_blank_lines_rejected():
+    with pytest.raises(ReadError, match="first 20 lines are blank"):
+        read(b" \n" * 30 + b"1,2\n", name="blank.csv")
 
 
 def test_empty_file():
