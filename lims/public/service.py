@@ -163,11 +163,10 @@ def _status_is(status: CertificateStatus):
     """Match the status as the register shows it: valid and suspended
     certificates past their validity date count as expired.
 
-    NOTE: "today" is taken in LIMS_TIMEZONE, not in each issuer's time zone,
-    so near midnight a certificate of a body in another zone may be counted
-    one day early or late.
+    "Today" is the date in the issuer's time zone, as on the certificate's
+    own summary.
     """
-    today = today_in(current_app.config["LIMS_TIMEZONE"])
+    today = _issuer_today()
     lapsing = Certificate.status.in_(
         [CertificateStatus.VALID, CertificateStatus.SUSPENDED]
     )
@@ -176,6 +175,23 @@ def _status_is(status: CertificateStatus):
     if status in (CertificateStatus.VALID, CertificateStatus.SUSPENDED):
         return sa.and_(Certificate.status == status, Certificate.valid_until >= today)
     return Certificate.status == status
+
+
+def _issuer_today():
+    """Return an SQL expression for today's date in the certificate issuer's zone."""
+    from lims.bodies.models import Body
+
+    zones = db.session.scalars(sa.select(Body.timezone).distinct()).all()
+    issuer_zone = (
+        sa.select(Body.timezone)
+        .where(Body.id == Certificate.issuer_id)
+        .scalar_subquery()
+    )
+    default = today_in(current_app.config["LIMS_TIMEZONE"])
+    dates = {zone: sa.literal(today_in(zone), sa.Date) for zone in zones if zone}
+    if not dates:
+        return sa.literal(default, sa.Date)
+    return sa.case(dates, value=issuer_zone, else_=sa.literal(default, sa.Date))
 
 
 def certificate_summary(cert: Certificate) -> dict:

@@ -7,10 +7,13 @@ from datetime import timedelta
 import openpyxl
 import pytest
 
+from lims.bodies.models import BodyKind
 from lims.certification import rules as certification
-from lims.certification.models import CertificateStatus
+from lims.certification.models import CertificateScheme, CertificateStatus
+from lims.db_types import today_in
 from lims.public.service import neutralise
 from lims.testing import rules as testing
+from tests import factories
 from tests.lims import certification_factories as cf
 
 
@@ -61,6 +64,38 @@ def test_filter_by_status(issued, client):
     assert _numbers(client, status="valid") == [issued["valid"].number]
     assert _numbers(client, status="suspended") == [issued["suspended"].number]
     assert _numbers(client, status="expired") == []
+
+
+def test_expiry_follows_issuer_time_zone(app, db, client):
+    # Kiritimati (UTC+14) is always at least one calendar day ahead of
+    # Pago Pago (UTC-11), so a lot valid until today in Pago Pago has
+    # already lapsed for an issuer in Kiritimati.
+    parties = cf.setup()
+    other = factories.body("DVE", kind=BodyKind.CERTIFICATION_BODY)
+    for body in (parties.cb, other):
+        body.timezone = "Pacific/Pago_Pago"
+    last_day = today_in("Pacific/Pago_Pago")
+    ahead = cf.certificate(
+        parties,
+        scheme=CertificateScheme.LOT,
+        lot_description="Lô 1",
+        lot_valid_until=last_day,
+    )
+    behind = certification.issue_certificate(
+        reports=[cf.report(parties)],
+        scheme=CertificateScheme.LOT,
+        holder=ahead.holder,
+        importers=[],
+        issuer=other,
+        issued_by=parties.officer,
+        lot_description="Lô 2",
+        lot_valid_until=last_day,
+    )
+    parties.cb.timezone = "Pacific/Kiritimati"
+    db.session.commit()
+
+    assert _numbers(client, status="expired") == [ahead.number]
+    assert _numbers(client, status="valid") == [behind.number]
 
 
 def test_filter_by_issue_dates(issued, client):
