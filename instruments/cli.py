@@ -2,7 +2,8 @@
 
 Prints a JSON summary of the file on standard output. An unreadable file
 exits with status 2 and one line on standard error naming the file, the line
-and the reason.
+and the reason. ``--mapping FILE.json`` reads a table through a column
+mapping; a mapping file that cannot be used also exits with status 2.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from instruments.formats.generic import ColumnMapping
 from instruments.limits import LimitLine, evaluate
 from instruments.model import ReadError, Reading, Trace
 from instruments.reader import read
@@ -36,6 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="reader to use instead of detecting the format from the content",
     )
     inspect.add_argument(
+        "--mapping",
+        metavar="FILE.json",
+        help=(
+            "read FILE as a generic table through the column mapping in this "
+            "JSON object, keyed by the ColumnMapping field names"
+        ),
+    )
+    inspect.add_argument(
         "--limit",
         type=float,
         metavar="LEVEL",
@@ -47,8 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        reading = read(args.file, format=args.format)
-    except ReadError as error:
+        mapping = None if args.mapping is None else load_mapping(args.mapping)
+        reading = read(args.file, format=args.format, mapping=mapping)
+    except (MappingFileError, ReadError) as error:
         print(" ".join(str(error).split()), file=sys.stderr)
         return EXIT_UNREADABLE
     json.dump(summarise(reading, args.limit), sys.stdout, indent=2)
@@ -56,11 +67,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+class MappingFileError(Exception):
+    """A column mapping file that cannot be opened, parsed or used."""
+
+
+def load_mapping(path: str) -> ColumnMapping:
+    """Read a ColumnMapping from a JSON file; raise MappingFileError naming it."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise MappingFileError(f"{path}: cannot be opened: {reason}") from None
+    except UnicodeDecodeError as error:
+        raise MappingFileError(f"{path}: not UTF-8 text: {error}") from None
+    except json.JSONDecodeError as error:
+        raise MappingFileError(f"{path}: invalid JSON: {error}") from None
+    try:
+        return ColumnMapping.from_dict(data)
+    except (TypeError, ValueError) as error:
+        raise MappingFileError(f"{path}: invalid column mapping: {error}") from None
+
+
 def summarise(reading: Reading, limit: float | None) -> dict[str, Any]:
     """Build the JSON-ready summary printed by ``inspect``."""
     return {
         "format": reading.format,
         "encoding": reading.encoding,
+        "metadata": reading.metadata,
         "traces": [_trace_summary(trace, limit) for trace in reading.traces],
         "warnings": reading.warnings,
     }

@@ -8,10 +8,14 @@ on ``separator``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,7 +40,8 @@ class ColumnMapping:
     come before the data; column names are in the first of them. When
     ``x_unit`` or ``y_unit`` is None, the unit is read from ``units_row``.
     ``date_column`` with ``date_format`` (a ``strptime`` format) puts the
-    first data row's date into the metadata.
+    first data row's date into the metadata. Invalid values raise ValueError
+    when the mapping is built.
     """
 
     x_column: Column
@@ -51,6 +56,158 @@ class ColumnMapping:
     date_column: Column | None = None
     date_format: str | None = None
     sheet: str | int = 0
+
+    def __post_init__(self) -> None:
+        # A list given for y_columns (as JSON has no tuples) is kept as a tuple,
+        # so that the mapping stays hashable.
+        if isinstance(self.y_columns, list):
+            object.__setattr__(self, "y_columns", tuple(self.y_columns))
+        problem = _first_problem(self)
+        if problem is not None:
+            raise ValueError(problem)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ColumnMapping:
+        """Build a mapping from a dict keyed by field name, as read from JSON.
+
+        Raises ValueError naming the unknown or missing keys, or the first
+        invalid value.
+        """
+        if not isinstance(data, Mapping):
+            raise ValueError(
+                f"expected an object with the mapping's fields, not {_kind(data)}"
+            )
+        known = [field.name for field in fields(cls)]
+        unknown = sorted(str(key) for key in data if key not in known)
+        if unknown:
+            raise ValueError(
+                f"unknown {_keys(unknown)} {', '.join(unknown)}; "
+                f"known keys: {', '.join(known)}"
+            )
+        missing = [name for name in ("x_column", "y_columns") if name not in data]
+        if missing:
+            raise ValueError(f"missing {_keys(missing)} {', '.join(missing)}")
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as a JSON-ready dict that ``from_dict`` accepts."""
+        values = {field.name: getattr(self, field.name) for field in fields(self)}
+        values["y_columns"] = list(self.y_columns)
+        return values
+
+
+def _first_problem(mapping: ColumnMapping) -> str | None:
+    """Return what is wrong with the mapping's values, or None."""
+    checks = [
+        _column_problem("x_column", mapping.x_column),
+        _columns_problem(mapping.y_columns),
+        _character_problem("separator", mapping.separator),
+        _character_problem("decimal", mapping.decimal),
+        _encoding_problem(mapping.encoding),
+        _rows_problem(mapping.header_rows, mapping.units_row),
+        _x_unit_problem(mapping.x_unit),
+        _optional_text_problem("y_unit", mapping.y_unit),
+        _date_problem(mapping.date_column, mapping.date_format),
+        _sheet_problem(mapping.sheet),
+    ]
+    if mapping.separator == mapping.decimal:
+        checks.append(f"separator and decimal are both {mapping.separator!r}")
+    return next((problem for problem in checks if problem), None)
+
+
+def _keys(names: list[str]) -> str:
+    return "key" if len(names) == 1 else "keys"
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _column_problem(name: str, column: Any) -> str | None:
+    if _is_whole(column):
+        return None if column >= 0 else f"{name} position {column} is negative"
+    if isinstance(column, str):
+        return None if column.strip() else f"{name} is empty"
+    return f"{name} must be a header name or a 0-based position, not {_kind(column)}"
+
+
+def _columns_problem(columns: Any) -> str | None:
+    if not isinstance(columns, tuple):
+        return f"y_columns must be a list of columns, not {_kind(columns)}"
+    if not columns:
+        return "y_columns is empty; name at least one level column"
+    problems = (_column_problem("y_columns", column) for column in columns)
+    return next((problem for problem in problems if problem), None)
+
+
+def _character_problem(name: str, value: Any) -> str | None:
+    if not isinstance(value, str) or len(value) != 1:
+        return f"{name} must be one character, not {value!r}"
+    if value in '"\r\n':
+        return f"{name} cannot be {value!r}"
+    return None
+
+
+def _encoding_problem(encoding: Any) -> str | None:
+    if encoding is None:
+        return None
+    if not isinstance(encoding, str):
+        return f"encoding must be a codec name or null, not {_kind(encoding)}"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return f"unknown encoding {encoding!r}"
+    return None
+
+
+def _rows_problem(header_rows: Any, units_row: Any) -> str | None:
+    if not _is_whole(header_rows) or header_rows < 0:
+        return f"header_rows must be a whole number of 0 or more, not {header_rows!r}"
+    if units_row is None:
+        return None
+    if not _is_whole(units_row) or not 0 <= units_row < header_rows:
+        return (
+            f"units_row must be a 0-based row among the {header_rows} header "
+            f"rows, not {units_row!r}"
+        )
+    return None
+
+
+def _x_unit_problem(unit: Any) -> str | None:
+    if unit is None:
+        return None
+    if not isinstance(unit, str) or frequency_scale(unit) is None:
+        return f"x_unit must be Hz, kHz, MHz, GHz or null, not {unit!r}"
+    return None
+
+
+def _optional_text_problem(name: str, value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return None
+    return f"{name} must be text or null, not {_kind(value)}"
+
+
+def _date_problem(column: Any, date_format: Any) -> str | None:
+    if column is None and date_format is None:
+        return None
+    if column is None or date_format is None:
+        return "date_column and date_format must be given together"
+    if not isinstance(date_format, str) or "%" not in date_format:
+        return (
+            "date_format must be a strptime format such as '%d.%m.%Y', "
+            f"not {date_format!r}"
+        )
+    return _column_problem("date_column", column)
+
+
+def _sheet_problem(sheet: Any) -> str | None:
+    if isinstance(sheet, str) or (_is_whole(sheet) and sheet >= 0):
+        return None
+    return f"sheet must be a sheet name or a 0-based position, not {sheet!r}"
 
 
 class GenericTable:
@@ -116,10 +273,12 @@ def _excel_rows(doc: Document, mapping: ColumnMapping) -> list[list[str]]:
 def _position(doc: Document, names: list[str], column: Column) -> int:
     if isinstance(column, int):
         return column
-    stripped = [name.strip() for name in names]
-    if column.strip() not in stripped:
+    # Compared in NFC, so that a name typed as "e" + U+0302 matches "ê".
+    stripped = [unicodedata.normalize("NFC", name.strip()) for name in names]
+    expected_name = unicodedata.normalize("NFC", column.strip())
+    if expected_name not in stripped:
         raise doc.error(1 if names else None, f"no column named {column!r}")
-    return stripped.index(column.strip())
+    return stripped.index(expected_name)
 
 
 def _cell(row: list[str], at: int) -> str:
