@@ -4,9 +4,10 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship, validates
 
-from lims.db_types import NFCString, NFCText, UTCDateTime, enum_column, utcnow
+from instruments import ColumnMapping
+from lims.db_types import NFCString, NFCText, UTCDateTime, enum_column, nfc, utcnow
 from lims.extensions import db
 
 
@@ -90,6 +91,10 @@ class Result(db.Model):
     # The trace as float64 pairs (x in Hz, y), compressed, for plots.
     trace_points: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     trace_point_count: Mapped[int] = mapped_column(default=0)
+    # The column mapping a generic table was read with, copied at import so
+    # that later edits of the profile do not change the record:
+    # {"name": profile name, "settings": ColumnMapping.to_dict()}.
+    source_mapping: Mapped[dict | None] = mapped_column(sa.JSON)
 
     entered_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -122,3 +127,113 @@ class Result(db.Model):
             earlier.append(current)
             current = current.previous
         return earlier
+
+
+class ColumnMappingProfile(db.Model):
+    """A lab's saved column mapping for reading its own tables of levels.
+
+    Columns and the Excel sheet are stored as text: ASCII digits only mean a
+    0-based position, anything else a header or sheet name. An empty unit
+    means that the unit is read from ``units_row``.
+    """
+
+    __tablename__ = "column_mapping_profile"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "lab_id", "name", name="uq_column_mapping_profile_lab_id_name"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[int] = mapped_column(sa.ForeignKey("body.id"))
+    name: Mapped[str] = mapped_column(NFCString(120))
+    description: Mapped[str] = mapped_column(NFCString(300), default="")
+    x_column: Mapped[str] = mapped_column(NFCString(120))
+    # A list of column texts, in the order the traces are read.
+    y_columns: Mapped[list] = mapped_column(sa.JSON)
+    separator: Mapped[str] = mapped_column(sa.String(1), default=",")
+    decimal: Mapped[str] = mapped_column(sa.String(1), default=".")
+    # A Python codec name, or empty to detect the encoding as for other files.
+    encoding: Mapped[str] = mapped_column(sa.String(40), default="")
+    header_rows: Mapped[int] = mapped_column(default=1)
+    units_row: Mapped[int | None]
+    x_unit: Mapped[str] = mapped_column(sa.String(3), default="Hz")
+    y_unit: Mapped[str] = mapped_column(NFCString(20), default="")
+    date_column: Mapped[str] = mapped_column(NFCString(120), default="")
+    date_format: Mapped[str] = mapped_column(NFCString(40), default="")
+    sheet: Mapped[str] = mapped_column(NFCString(120), default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+    lab = relationship("Body")
+
+    @validates("y_columns")
+    def _normalise_columns(self, key: str, columns) -> list[str]:
+        # NFCString normalises the text columns, but not the texts in this list.
+        return [nfc(str(column)) for column in columns]
+
+    def to_mapping(self) -> ColumnMapping:
+        """Return the settings as the generic reader's ColumnMapping.
+
+        Raises ValueError when the stored settings are inconsistent.
+        """
+        return ColumnMapping(
+            x_column=column_reference(self.x_column),
+            y_columns=tuple(column_reference(text) for text in self.y_columns),
+            separator=self.separator,
+            decimal=self.decimal,
+            encoding=self.encoding or None,
+            header_rows=self.header_rows,
+            units_row=self.units_row,
+            x_unit=self.x_unit or None,
+            y_unit=self.y_unit or None,
+            date_column=column_reference(self.date_column)
+            if self.date_column
+            else None,
+            date_format=self.date_format or None,
+            sheet=column_reference(self.sheet),
+        )
+
+    def set_mapping(self, mapping: ColumnMapping) -> None:
+        """Copy every field of ``mapping`` into the stored columns.
+
+        Raises ValueError for a header or sheet name of digits only, because
+        the stored text would read back as a position.
+        """
+        self.x_column = column_text(mapping.x_column, "x_column")
+        self.y_columns = [column_text(c, "y_columns") for c in mapping.y_columns]
+        self.separator = mapping.separator
+        self.decimal = mapping.decimal
+        self.encoding = mapping.encoding or ""
+        self.header_rows = mapping.header_rows
+        self.units_row = mapping.units_row
+        self.x_unit = mapping.x_unit or ""
+        self.y_unit = mapping.y_unit or ""
+        self.date_column = (
+            ""
+            if mapping.date_column is None
+            else column_text(mapping.date_column, "date_column")
+        )
+        self.date_format = mapping.date_format or ""
+        self.sheet = column_text(mapping.sheet, "sheet")
+
+
+def column_reference(text: str) -> str | int:
+    """Turn stored column text into a name, or a position if it is all digits."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else text
+
+
+def column_text(column: str | int, field: str) -> str:
+    """Turn a column name or position into the text stored for it."""
+    if isinstance(column, int):
+        return str(column)
+    text = column.strip()
+    if text.isascii() and text.isdigit():
+        raise ValueError(
+            f"{field}: the name {text!r} has only digits, which would be read "
+            "as a column position"
+        )
+    return text
