@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from lims.equipment.views import bp as equipment_bp
     from lims.openapi import bp as openapi_bp
     from lims.public.views import bp as public_bp
+    from lims.results.mapping_views import bp as mappings_bp
     from lims.results.views import bp as results_bp
     from lims.testing.views import bp as testing_bp
 
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(openapi_bp)
     app.register_blueprint(testing_bp)
     app.register_blueprint(results_bp)
+    app.register_blueprint(mappings_bp)
     app.register_blueprint(equipment_bp)
     app.register_blueprint(certification_bp)
     app.register_blueprint(api_bp)

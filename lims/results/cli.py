@@ -14,6 +14,7 @@ import click
 from lims.auth.models import User
 from lims.cli import lims_group
 from lims.equipment.models import Instrument
+from lims.errors import DomainError
 from lims.extensions import db
 from lims.results.importing import (
     ImportSummary,
@@ -21,6 +22,7 @@ from lims.results.importing import (
     import_files,
     list_files,
 )
+from lims.results.mappings import find_profile, mapping_for_request
 from lims.results.rules import FileImport
 from lims.testing.models import Sample, TestRequest
 
@@ -49,6 +51,13 @@ from lims.testing.models import Sample, TestRequest
 @click.option(
     "--format", "format_name", default=None, help="Reader name; default: detect."
 )
+@click.option(
+    "--mapping",
+    "mapping_name",
+    default=None,
+    help="Name of a saved column mapping of the request's lab; reads the files "
+    "as tables through it.",
+)
 @click.option("--trace", "trace_name", default=None, help="Trace name; default: first.")
 @click.option("--limit-detector", default=None, help="Detector of the limit to apply.")
 @click.argument(
@@ -63,6 +72,7 @@ def import_results(
     measured_on,
     uncertainty: float | None,
     format_name: str | None,
+    mapping_name: str | None,
     trace_name: str | None,
     limit_detector: str | None,
     paths: tuple[Path, ...],
@@ -76,12 +86,19 @@ def import_results(
     sample = _one(Sample, Sample.code == sample_code, "sample")
     user = _one(User, User.email == email, "user")
     instruments = _instruments(request.lab_id, assets)
+    mapping = None
+    if mapping_name is not None:
+        if format_name not in (None, "generic"):
+            raise click.UsageError("give either --format or --mapping, not both.")
+        mapping = _mapping(request, mapping_name)
     settings = FileImport(
         measured_on=measured_on.date() if measured_on else date.today(),
         expanded_uncertainty=uncertainty,
         format_name=format_name,
         trace_name=trace_name,
         limit_detector=limit_detector,
+        mapping=mapping,
+        mapping_name=mapping_name or "",
     )
     target = ImportTarget(
         request.id, sample.id, test_item_id, instruments, user.id, settings
@@ -113,6 +130,20 @@ def _instruments(lab_id: int, assets: tuple[str, ...]) -> tuple[int, ...]:
             f"instrument {', '.join(sorted(missing))} not found in the request's lab."
         )
     return tuple(i.id for i in found)
+
+
+def _mapping(request: TestRequest, name: str):
+    profile = find_profile(request.lab_id, name)
+    if profile is None:
+        raise click.BadParameter(
+            f"no column mapping named {name!r} in the request's lab; check the "
+            "name on the Column mappings page.",
+            param_hint="--mapping",
+        )
+    try:
+        return mapping_for_request(profile, request)
+    except DomainError as error:
+        raise click.BadParameter(error.message, param_hint="--mapping") from None
 
 
 def _print_progress(summary: ImportSummary) -> None:

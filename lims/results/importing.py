@@ -100,7 +100,8 @@ def _import_one(name, load, target: ImportTarget, summary, report) -> None:
         summary.stage = "reading"
         report(summary)
         content = load()
-        reading = read_file(content, name, target.settings.format_name)
+        settings = target.settings
+        reading = read_file(content, name, settings.format_name, settings.mapping)
         summary.files_read += 1
         points = sum(trace.points for trace in reading.traces)
         summary.points_read += points

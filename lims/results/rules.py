@@ -17,6 +17,7 @@ from datetime import date
 import numpy as np
 
 import instruments
+from instruments import ColumnMapping
 from instruments.limits import Evaluation, evaluate
 from lims.audit.service import record, snapshot
 from lims.equipment.models import Instrument
@@ -26,9 +27,11 @@ from lims.regulations.models import LimitKind, TestItem
 from lims.results import traces
 from lims.results.decision import UndecidableBound, decide, margin_of
 from lims.results.limits import choose_detector, limit_line
+from lims.results.mappings import mapping_for_request
 from lims.results.models import (
     CLOSED_STATUSES,
     WORST_POINT_COUNT,
+    ColumnMappingProfile,
     Result,
     ResultStatus,
 )
@@ -71,7 +74,11 @@ class Measurement:
 
 @dataclass(frozen=True)
 class FileImport:
-    """The settings of one instrument file import, shared by every file of a batch."""
+    """The settings of one instrument file import, shared by every file of a batch.
+
+    ``mapping`` reads the files as generic tables. ``mapping_name`` is the
+    name of the saved profile it came from, recorded with each result.
+    """
 
     measured_on: date
     expanded_uncertainty: float | None = None
@@ -79,6 +86,8 @@ class FileImport:
     trace_name: str | None = None
     field_strength: bool = False
     limit_detector: str | None = None
+    mapping: ColumnMapping | None = None
+    mapping_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,13 +154,19 @@ def record_result_from_file(
     trace_name: str | None = None,
     field_strength: bool = False,
     limit_detector: str | None = None,
+    mapping_profile: ColumnMappingProfile | None = None,
 ) -> Result:
     """Import one trace of an instrument file as a result.
 
     ``field_strength`` states that the receiver applied antenna factors and
     cable loss itself, so a trace labelled dBuV contains field strength in
     dBuV/m; the result records that statement in its conditions.
+    ``mapping_profile`` reads the file as a table through a saved column
+    mapping, which must belong to the request's lab.
     """
+    mapping = None
+    if mapping_profile is not None:
+        mapping = mapping_for_request(mapping_profile, request)
     settings = FileImport(
         measured_on=measured_on,
         expanded_uncertainty=expanded_uncertainty,
@@ -159,21 +174,34 @@ def record_result_from_file(
         trace_name=trace_name,
         field_strength=field_strength,
         limit_detector=limit_detector,
+        mapping=mapping,
+        mapping_name=mapping_profile.name if mapping_profile else "",
     )
-    reading = read_file(content, filename, format_name)
+    reading = read_file(content, filename, format_name, mapping)
     return record_reading(
         request, sample, item, reading, content, settings, used, entered_by
     )
 
 
-def read_file(content: bytes, filename: str, format_name: str | None = None):
+def read_file(
+    content: bytes,
+    filename: str,
+    format_name: str | None = None,
+    mapping: ColumnMapping | None = None,
+):
     """Read an instrument file; a file that cannot be read raises DomainError."""
     try:
-        return instruments.read(content, name=filename, format=format_name)
+        return instruments.read(
+            content, name=filename, format=format_name, mapping=mapping
+        )
     except instruments.ReadError as error:
+        advice = (
+            "choose its format explicitly"
+            if mapping is None
+            else "check the column mapping"
+        )
         raise DomainError(
-            f"{error}. Nothing was imported; check the file or choose its "
-            "format explicitly.",
+            f"{error}. Nothing was imported; check the file or {advice}.",
             field="file",
         ) from error
 
@@ -217,6 +245,11 @@ def record_reading(
     )
     result.source_file = store_file(content, filename, "text/plain", entered_by)
     result.source_format = reading.format
+    if settings.mapping is not None:
+        result.source_mapping = {
+            "name": settings.mapping_name,
+            "settings": settings.mapping.to_dict(),
+        }
     result.trace_name = trace.name
     result.trace_points = traces.pack(trace.data["x_hz"], trace.data["y"])
     result.trace_point_count = len(trace.data)

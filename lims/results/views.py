@@ -22,7 +22,7 @@ from lims.forms import ConfirmForm
 from lims.regulations.models import TestItem
 from lims.results import rules
 from lims.results.forms import FileResultForm, ManualResultForm, ReasonForm
-from lims.results.models import Result
+from lims.results.models import ColumnMappingProfile, Result
 from lims.results.plot import trace_svg
 from lims.testing.models import Sample
 from lims.testing.views import _fill_result_choices, _flash_form_errors, load_request
@@ -74,6 +74,7 @@ def upload(request_id: int):
         trace_name=(form.trace_name.data or "").strip() or None,
         field_strength=bool(form.field_strength.data),
         limit_detector=form.limit_detector.data or None,
+        mapping_profile=_chosen_profile(form),
     )
     db.session.commit()
     if wants_json():
@@ -97,6 +98,13 @@ def upload(request_id: int):
         "success",
     )
     return redirect(url_for("results.detail", result_id=result.id))
+
+
+def _chosen_profile(form: FileResultForm) -> ColumnMappingProfile | None:
+    """Load the chosen column mapping. The rule checks that it is the lab's."""
+    if not form.mapping.data:
+        return None
+    return db.get_or_404(ColumnMappingProfile, int(form.mapping.data))
 
 
 def _form_error_text(form) -> str:

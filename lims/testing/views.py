@@ -20,7 +20,8 @@ from lims.extensions import db
 from lims.forms import ConfirmForm
 from lims.pagination import paginate
 from lims.regulations.models import Regulation
-from lims.results.forms import FileResultForm, ManualResultForm
+from lims.results.forms import NO_MAPPING, FileResultForm, ManualResultForm
+from lims.results.mappings import lab_profiles
 from lims.results.rules import current_results
 from lims.testing import rules
 from lims.testing.forms import RequestForm, SampleForm
@@ -152,6 +153,11 @@ def _fill_result_choices(test_request: TestRequest, form) -> None:
             .order_by(Instrument.asset_number)
         )
     ]
+    if isinstance(form, FileResultForm):
+        form.mapping.choices = [NO_MAPPING] + [
+            (str(profile.id), profile.name)
+            for profile in lab_profiles(test_request.lab_id)
+        ]
 
 
 @bp.post("/requests/<int:request_id>/samples")

@@ -11,10 +11,12 @@ from datetime import date
 
 import pytest
 
+from instruments import ColumnMapping
 from lims.agreements.models import Agreement
 from lims.auth.models import Role
 from lims.bodies.models import AccreditationBody
 from lims.recognition import history
+from lims.results import mappings
 from tests import factories as f
 from tests.lims import certification_factories as cf
 from tests.lims import recognition_factories as rf
@@ -80,6 +82,13 @@ ACCESS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "results.reject"): REVIEWER,
     ("POST", "results.retract"): TECHNICIAN,
     ("POST", "results.correct"): row("login", "403", "ok", "ok", "403", "403"),
+    ("GET", "mappings.index"): TECHNICIAN,
+    ("GET", "mappings.new"): TECHNICIAN,
+    ("POST", "mappings.new"): TECHNICIAN,
+    ("GET", "mappings.edit"): TECHNICIAN,
+    ("POST", "mappings.edit"): TECHNICIAN,
+    ("POST", "mappings.delete"): TECHNICIAN,
+    ("GET", "mappings.download"): TECHNICIAN,
     ("GET", "equipment.index"): LAB,
     ("GET", "equipment.detail"): LAB,
     ("POST", "equipment.add_calibration"): TECHNICIAN,
@@ -178,6 +187,14 @@ def world(app, db):
         "admin": f.user(Role.ADMIN),
     }
     batch = history.save_batch(users["importer"], "shipment.csv", date.today(), [])
+    profile = mappings.save_profile(
+        s.lab,
+        None,
+        name="Level table",
+        description="",
+        mapping=ColumnMapping(x_column="Hz", y_columns=("Level",), y_unit="dBuV"),
+        actor=s.tech,
+    )
     db.session.commit()
     values = {
         "request_id": req.id,
@@ -198,6 +215,7 @@ def world(app, db):
         "part": "parties",
         "name": "agreements",
         "batch_id": batch.id,
+        "profile_id": profile.id,
     }
     return users, values
 
@@ -255,6 +273,8 @@ def test_route_access_by_role(app, db, csrf_off, world, route):
         "results.trace",
         "results.source_file",
         "equipment.detail",
+        "mappings.edit",
+        "mappings.download",
         "certification.report_detail",
         "certification.report_pdf",
         "certification.certificate_detail",
