@@ -10,6 +10,7 @@ import secrets
 from datetime import date, timedelta
 from pathlib import Path
 
+from instruments import ColumnMapping
 from lims.agreements.models import Agreement, Designation
 from lims.auth.models import Role, User
 from lims.bodies.models import (
@@ -26,6 +27,7 @@ from lims.equipment.models import Calibration, CalibrationOutcome, Instrument
 from lims.extensions import db
 from lims.recognition.demo import add_recognition_demo
 from lims.regulations.models import Regulation, TestItem
+from lims.results import mappings
 from lims.results import rules as results
 from lims.testing import rules as testing
 from lims.testing.models import DecisionRule
@@ -46,6 +48,7 @@ def load_demo(password: str | None = None) -> tuple[dict[str, str], str]:
     bodies = _bodies(today)
     users = _users(bodies, password)
     instruments = _instruments(bodies, users, today)
+    _column_mappings(bodies, users)
     _designation(bodies, today)
     _flow(bodies, users, instruments, today)
     db.session.flush()
@@ -223,6 +226,31 @@ def _instruments(bodies, users, today: date) -> dict[str, Instrument]:
         instruments[key] = instrument
     db.session.flush()
     return instruments
+
+
+def _column_mappings(bodies, users) -> None:
+    """Save the layout of a level table exported from a German-locale spreadsheet."""
+    mappings.save_profile(
+        bodies["DVT"],
+        None,
+        name="Bảng mức kiểu Đức / German level table",
+        description=(
+            "Tab, dấu phẩy thập phân, ngày dd.mm.yyyy / "
+            "tabs, decimal comma, dd.mm.yyyy dates"
+        ),
+        mapping=ColumnMapping(
+            x_column="Frequenz",
+            y_columns=("Pegel",),
+            separator="\t",
+            decimal=",",
+            header_rows=2,
+            units_row=1,
+            x_unit=None,
+            date_column="Datum",
+            date_format="%d.%m.%Y",
+        ),
+        actor=users["technician"],
+    )
 
 
 def _designation(bodies, today: date) -> None:
