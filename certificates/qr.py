@@ -13,8 +13,7 @@ PDF bytes: re-rendering gives the stored hash only with the encoder version
 that issued the document.
 """
 
-import itertools
-
+import numpy as np
 from reportlab.platypus import Flowable
 
 from certificates.qr_masks import qr_matrix
@@ -44,25 +43,34 @@ class QrCode(Flowable):
         return self.size, self.size
 
     def draw(self) -> None:
-        modules = qr_modules(self.data)
-        count = len(modules) + 2 * QUIET_ZONE_MODULES
+        modules = qr_matrix(self.data)
+        count = modules.shape[0] + 2 * QUIET_ZONE_MODULES
         module = self.size / count
 
         canvas = self.canv
         canvas.beginForm(FORM_NAME, 0, 0, self.size, self.size)
         canvas.setFillGray(0)
-        path = canvas.beginPath()
-
-        for row_index, row in enumerate(modules):
-            y = self.size - (row_index + QUIET_ZONE_MODULES + 1) * module
-            column = 0
-            for dark, run in itertools.groupby(row):
-                length = len(list(run))
-                if dark:
-                    x = (column + QUIET_ZONE_MODULES) * module
-                    path.rect(x, y, length * module, module)
-                column += length
-
-        canvas.drawPath(path, stroke=0, fill=1)
+        # Drawn in module units, so each rectangle is four small integers.
+        canvas.transform(module, 0, 0, module, 0, 0)
+        canvas.addLiteral(run_rectangles(modules, count))
         canvas.endForm()
         canvas.doForm(FORM_NAME)
+
+
+def run_rectangles(modules: np.ndarray, count: int) -> str:
+    """Return PDF operators that fill one rectangle per horizontal dark run.
+
+    Coordinates are in modules, with the origin at the lower-left corner of
+    a symbol of `count` modules including the quiet zone.
+    """
+    edges = np.diff(np.pad(modules.astype(np.int8), ((0, 0), (1, 1))), axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    _, stops = np.nonzero(edges == -1)
+    rectangles = [
+        f"{start + QUIET_ZONE_MODULES} {count - QUIET_ZONE_MODULES - 1 - row} "
+        f"{stop - start} 1 re"
+        for row, start, stop in zip(
+            rows.tolist(), starts.tolist(), stops.tolist(), strict=True
+        )
+    ]
+    return "\n".join([*rectangles, "f"])

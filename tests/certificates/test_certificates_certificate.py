@@ -8,7 +8,7 @@ import segno
 from pdf_reading import full_text, read_pdf
 
 from certificates import render_certificate
-from certificates.qr import FORM_NAME, qr_modules
+from certificates.qr import FORM_NAME, QUIET_ZONE_MODULES, qr_modules
 from certificates.samples import sample_certificate
 
 
@@ -158,3 +158,28 @@ def test_qr_form_draws_every_dark_run(certificate_pdf):
     qr_form = next(form for name, form in forms.items() if FORM_NAME in name)
 
     assert qr_form.get_data().decode("latin-1").count(" re") == runs
+
+
+def test_qr_form_rebuilds_the_module_matrix(certificate_pdf):
+    # Paint the form's rectangles onto a grid of modules and compare.
+    url = "https://lims.example.vn/verify/certificate/2025-CN-0042"
+    modules = qr_modules(url)
+    size = len(modules) + 2 * QUIET_ZONE_MODULES
+    forms = page_forms(certificate_pdf)
+    qr_form = next(form for name, form in forms.items() if FORM_NAME in name)
+    operators = qr_form.get_data().decode("latin-1").split("\n")
+    scale = next(float(line.split()[0]) for line in operators if line.endswith(" cm"))
+    painted = [[False] * size for _ in range(size)]
+    for line in operators:
+        if line.endswith(" re"):
+            x, y, width, height = (int(value) for value in line.split()[:4])
+            for column in range(x, x + width):
+                for row in range(size - y - height, size - y):
+                    painted[row][column] = True
+    inner = [
+        row[QUIET_ZONE_MODULES : size - QUIET_ZONE_MODULES]
+        for row in painted[QUIET_ZONE_MODULES : size - QUIET_ZONE_MODULES]
+    ]
+
+    assert inner == modules
+    assert scale * size == pytest.approx(float(qr_form["/BBox"][2]))
