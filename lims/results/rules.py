@@ -240,6 +240,9 @@ def record_reading(
         measurement.conditions,
         worst_points=_worst_points(evaluation, item),
     )
+    # The limit and margin of every point are no longer needed, and packing
+    # the trace below is the import's largest allocation.
+    del evaluation, worst
     result = _store_result(
         request, sample, item, measurement, used, entered_by, outcome
     )
