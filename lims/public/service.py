@@ -270,38 +270,69 @@ def _summary_statements() -> dict[str, sa.Select]:
         .join(product, product.c.id == certificate.c.product_id)
         .join(manufacturer, manufacturer.c.id == product.c.manufacturer_id)
     )
+    # One query returns the three lists of a summary, one row per entry.
+    # "kind" names the list of a row, and the rows sort by kind and then by
+    # each list's own order.
     ids = sa.bindparam("ids", expanding=True)
-    regulations = (
-        sa.select(certificate_regulation.c.certificate_id, regulation.c.code)
-        .join(regulation, regulation.c.id == certificate_regulation.c.regulation_id)
-        .where(certificate_regulation.c.certificate_id.in_(ids))
-        .order_by(regulation.c.code)
-    )
-    importers = (
-        sa.select(certificate_importer.c.certificate_id, importer.c.name)
-        .join(importer, importer.c.id == certificate_importer.c.organisation_id)
-        .where(certificate_importer.c.certificate_id.in_(ids))
-        .order_by(importer.c.name, importer.c.id)
-    )
+    no_status = sa.cast(sa.null(), change.c.to_status.type)
+    no_time = sa.cast(sa.null(), change.c.changed_at.type)
+    no_text = sa.cast(sa.null(), sa.String)
     history = (
         sa.select(
             change.c.certificate_id,
+            sa.literal(_HISTORY).label("kind"),
+            no_text.label("label"),
             change.c.from_status,
             change.c.to_status,
             change.c.reason,
             change.c.changed_at,
             actor.c.name.label("actor"),
+            change.c.id.label("ordinal"),
         )
         .outerjoin(actor, actor.c.id == change.c.actor_id)
         .where(change.c.certificate_id.in_(ids))
-        .order_by(change.c.changed_at, change.c.id)
     )
+    regulations = (
+        sa.select(
+            certificate_regulation.c.certificate_id,
+            sa.literal(_REGULATIONS),
+            regulation.c.code,
+            no_status,
+            no_status,
+            no_text,
+            no_time,
+            no_text,
+            regulation.c.id,
+        )
+        .join(regulation, regulation.c.id == certificate_regulation.c.regulation_id)
+        .where(certificate_regulation.c.certificate_id.in_(ids))
+    )
+    importers = (
+        sa.select(
+            certificate_importer.c.certificate_id,
+            sa.literal(_IMPORTERS),
+            importer.c.name,
+            no_status,
+            no_status,
+            no_text,
+            no_time,
+            no_text,
+            importer.c.id,
+        )
+        .join(importer, importer.c.id == certificate_importer.c.organisation_id)
+        .where(certificate_importer.c.certificate_id.in_(ids))
+    )
+    lists = sa.union_all(history, regulations, importers).subquery()
     return {
         "main": main,
-        "regulations": regulations,
-        "importers": importers,
-        "history": history,
+        "lists": sa.select(lists).order_by(
+            lists.c.kind, lists.c.changed_at, lists.c.label, lists.c.ordinal
+        ),
     }
+
+
+# The kinds of rows in the lists query, in the order they sort.
+_HISTORY, _REGULATIONS, _IMPORTERS = 0, 1, 2
 
 
 def _summaries(condition) -> dict[int, dict]:
@@ -315,12 +346,14 @@ def _summaries(condition) -> dict[int, dict]:
     lists: dict[int, dict[str, list]] = {
         i: {"regulations": [], "importers": [], "history": []} for i in ids
     }
-    for row in connection.execute(statements["regulations"], {"ids": ids}):
-        lists[row.certificate_id]["regulations"].append(row.code)
-    for row in connection.execute(statements["importers"], {"ids": ids}):
-        lists[row.certificate_id]["importers"].append(row.name)
-    for row in connection.execute(statements["history"], {"ids": ids}):
-        lists[row.certificate_id]["history"].append(_history_entry(row))
+    for row in connection.execute(statements["lists"], {"ids": ids}):
+        entries = lists[row.certificate_id]
+        if row.kind == _HISTORY:
+            entries["history"].append(_history_entry(row))
+        elif row.kind == _REGULATIONS:
+            entries["regulations"].append(row.label)
+        else:
+            entries["importers"].append(row.label)
 
     today: dict[str, date] = {}
     summaries = {}
