@@ -31,6 +31,7 @@ from lims.certification.models import (
 )
 from lims.errors import DomainError
 from lims.extensions import db
+from lims.forms import flash_form_errors, show_rule_error
 from lims.numbering import (
     DEFAULT_CERTIFICATE_PATTERN,
     DEFAULT_CERTIFICATE_PREFIX,
@@ -39,7 +40,7 @@ from lims.numbering import (
 from lims.pagination import paginate
 from lims.regulations.models import Organisation
 from lims.results.rules import current_results
-from lims.testing.views import _flash_form_errors, load_request
+from lims.testing.views import load_request, render_request_detail
 
 bp = Blueprint("certification", __name__)
 NUMBERING_SETTINGS = {
@@ -89,15 +90,19 @@ def issue_report(request_id: int):
     test_request = load_request(request_id)
     form = IssueReportForm().offer(current_results(test_request))
     if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return redirect(url_for("testing.request_detail", request_id=request_id))
-    report = rules.issue_test_report(
-        test_request,
-        current_user,
-        test_location=(form.test_location.data or "").strip(),
-        deviations=(form.deviations.data or "").strip(),
-        subcontracted_result_ids=form.subcontracted.data or [],
-    )
+        flash_form_errors(form)
+        return render_request_detail(test_request, report_form=form)
+    try:
+        report = rules.issue_test_report(
+            test_request,
+            current_user,
+            test_location=(form.test_location.data or "").strip(),
+            deviations=(form.deviations.data or "").strip(),
+            subcontracted_result_ids=form.subcontracted.data or [],
+        )
+    except DomainError as error:
+        show_rule_error(form, error)
+        return render_request_detail(test_request, report_form=form)
     db.session.commit()
     flash(_("Test report %(number)s issued.", number=report.number), "success")
     return redirect(url_for("certification.report_detail", report_id=report.id))
@@ -115,20 +120,29 @@ def reports():
 @bp.get("/reports/<int:report_id>")
 @require(Permission.VIEW_LAB_RECORDS)
 def report_detail(report_id: int):
-    report = load_report(report_id)
-    form = amend_form = None
+    return _render_report_detail(load_report(report_id))
+
+
+def _render_report_detail(report: TestReport, **submitted):
+    """Render a report's page with its forms.
+
+    A rejected post passes its form in ``submitted`` (``form`` or
+    ``amend_form``), and the page then has status 400.
+    """
+    forms = {"form": None, "amend_form": None}
     issued = report.status == ReportStatus.ISSUED
     if issued and has_permission(current_user, Permission.ISSUE_CERTIFICATE):
-        form = _certificate_form(report)
+        forms["form"] = _certificate_form(report, formdata=None)
     if issued and has_permission(current_user, Permission.ISSUE_REPORT):
-        amend_form = AmendReportForm()
-    return render_template(
+        forms["amend_form"] = AmendReportForm(formdata=None)
+    forms.update(submitted)
+    page = render_template(
         "certification/report_detail.html",
         report=report,
-        form=form,
-        amend_form=amend_form,
         events=events_for(report),
+        **forms,
     )
+    return page, 400 if submitted else 200
 
 
 @bp.post("/reports/<int:report_id>/amend")
@@ -137,9 +151,13 @@ def amend_report(report_id: int):
     report = load_report(report_id)
     form = AmendReportForm()
     if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return redirect(url_for("certification.report_detail", report_id=report_id))
-    amended = rules.amend_test_report(report, form.reason.data, current_user)
+        flash_form_errors(form)
+        return _render_report_detail(report, amend_form=form)
+    try:
+        amended = rules.amend_test_report(report, form.reason.data, current_user)
+    except DomainError as error:
+        show_rule_error(form, error)
+        return _render_report_detail(report, amend_form=form)
     db.session.commit()
     flash(
         _(
@@ -159,8 +177,8 @@ def report_pdf(report_id: int):
     return pdf_response(report.pdf_file, f"{report.number}.pdf")
 
 
-def _certificate_form(report: TestReport) -> CertificateForm:
-    form = CertificateForm()
+def _certificate_form(report: TestReport, **options) -> CertificateForm:
+    form = CertificateForm(**options)
     organisations = db.session.scalars(
         db.select(Organisation).order_by(Organisation.name)
     ).all()
@@ -179,8 +197,8 @@ def issue_certificate(report_id: int):
     report = load_report(report_id)
     form = _certificate_form(report)
     if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return redirect(url_for("certification.report_detail", report_id=report_id))
+        flash_form_errors(form)
+        return _render_report_detail(report, form=form)
     if current_user.body is None:
         raise DomainError(_("Your account is not attached to a certification body."))
 
@@ -188,16 +206,20 @@ def issue_certificate(report_id: int):
     importers = db.session.scalars(
         db.select(Organisation).where(Organisation.id.in_(form.importers.data or []))
     ).all()
-    certificate = rules.issue_certificate(
-        reports=[report],
-        scheme=CertificateScheme(form.scheme.data),
-        holder=holder,
-        importers=list(importers),
-        issuer=current_user.body,
-        issued_by=current_user,
-        lot_description=form.lot_description.data or "",
-        lot_valid_until=form.lot_valid_until.data,
-    )
+    try:
+        certificate = rules.issue_certificate(
+            reports=[report],
+            scheme=CertificateScheme(form.scheme.data),
+            holder=holder,
+            importers=list(importers),
+            issuer=current_user.body,
+            issued_by=current_user,
+            lot_description=form.lot_description.data or "",
+            lot_valid_until=form.lot_valid_until.data,
+        )
+    except DomainError as error:
+        show_rule_error(form, error)
+        return _render_report_detail(report, form=form)
     db.session.commit()
     flash(_("Certificate %(number)s issued.", number=certificate.number), "success")
     return redirect(
@@ -218,10 +240,15 @@ def certificates():
 @require(Permission.ISSUE_CERTIFICATE)
 def certificate_detail(certificate_id: int):
     certificate = load_certificate(certificate_id)
+    form = StatusForm(formdata=None)
+    return _render_certificate_detail(certificate, form), 200
+
+
+def _render_certificate_detail(certificate: Certificate, form: StatusForm) -> str:
     return render_template(
         "certification/certificate_detail.html",
         certificate=certificate,
-        form=StatusForm().offer(rules.allowed_status_changes(certificate)),
+        form=form.offer(rules.allowed_status_changes(certificate)),
         events=events_for(certificate),
     )
 
@@ -232,16 +259,18 @@ def change_status(certificate_id: int):
     certificate = load_certificate(certificate_id)
     form = StatusForm().offer(rules.allowed_status_changes(certificate))
     if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return redirect(
-            url_for("certification.certificate_detail", certificate_id=certificate_id)
+        flash_form_errors(form)
+        return _render_certificate_detail(certificate, form), 400
+    try:
+        rules.change_certificate_status(
+            certificate,
+            CertificateStatus(form.to_status.data),
+            form.reason.data,
+            current_user,
         )
-    rules.change_certificate_status(
-        certificate,
-        CertificateStatus(form.to_status.data),
-        form.reason.data,
-        current_user,
-    )
+    except DomainError as error:
+        show_rule_error(form, error)
+        return _render_certificate_detail(certificate, form), 400
     db.session.commit()
     flash(_("Certificate status changed."), "success")
     return redirect(

@@ -12,7 +12,7 @@ from lims.equipment.forms import CalibrationForm
 from lims.equipment.models import CalibrationOutcome, Instrument
 from lims.equipment.rules import record_calibration
 from lims.extensions import db
-from lims.testing.views import _flash_form_errors
+from lims.forms import flash_form_errors
 
 bp = Blueprint("equipment", __name__, url_prefix="/instruments")
 
@@ -50,7 +50,7 @@ def add_calibration(instrument_id: int):
     instrument = load_instrument(instrument_id)
     form = CalibrationForm()
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return _render_detail(instrument, form), 400
 
     record_calibration(

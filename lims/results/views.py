@@ -18,14 +18,18 @@ from lims.auth.permissions import Permission, check_lab_record, has_permission, 
 from lims.equipment.models import Instrument
 from lims.errors import DomainError, wants_json
 from lims.extensions import db
-from lims.forms import ConfirmForm
+from lims.forms import ConfirmForm, flash_form_errors, show_rule_error
 from lims.regulations.models import TestItem
 from lims.results import rules
 from lims.results.forms import FileResultForm, ManualResultForm, ReasonForm
 from lims.results.models import ColumnMappingProfile, Result
 from lims.results.plot import trace_svg
 from lims.testing.models import Sample
-from lims.testing.views import _fill_result_choices, _flash_form_errors, load_request
+from lims.testing.views import (
+    _fill_result_choices,
+    load_request,
+    render_request_detail,
+)
 
 bp = Blueprint("results", __name__)
 
@@ -55,28 +59,18 @@ def upload(request_id: int):
             return jsonify(
                 {"error": _form_error_text(form), "fields": form.errors}
             ), 400
-        _flash_form_errors(form)
-        return redirect(url_for("testing.request_detail", request_id=request_id))
+        flash_form_errors(form)
+        return render_request_detail(test_request, file_form=form)
 
-    sample, item, used, uncertainty = _common(form, test_request)
-    upload = form.file.data
-    result = rules.record_result_from_file(
-        test_request,
-        sample,
-        item,
-        content=upload.read(),
-        filename=upload.filename or "upload",
-        measured_on=form.measured_on.data,
-        expanded_uncertainty=uncertainty,
-        used=used,
-        entered_by=current_user,
-        format_name=form.format_name.data or None,
-        trace_name=(form.trace_name.data or "").strip() or None,
-        field_strength=bool(form.field_strength.data),
-        limit_detector=form.limit_detector.data or None,
-        mapping_profile=_chosen_profile(form),
-    )
+    try:
+        result = _record_upload(form, test_request)
+    except DomainError as error:
+        if wants_json():
+            raise
+        show_rule_error(form, error)
+        return render_request_detail(test_request, file_form=form)
     db.session.commit()
+    upload = form.file.data
     if wants_json():
         # The multi-file import page sends one file per request and sums up.
         return jsonify(
@@ -98,6 +92,27 @@ def upload(request_id: int):
         "success",
     )
     return redirect(url_for("results.detail", result_id=result.id))
+
+
+def _record_upload(form: FileResultForm, test_request):
+    sample, item, used, uncertainty = _common(form, test_request)
+    upload = form.file.data
+    return rules.record_result_from_file(
+        test_request,
+        sample,
+        item,
+        content=upload.read(),
+        filename=upload.filename or "upload",
+        measured_on=form.measured_on.data,
+        expanded_uncertainty=uncertainty,
+        used=used,
+        entered_by=current_user,
+        format_name=form.format_name.data or None,
+        trace_name=(form.trace_name.data or "").strip() or None,
+        field_strength=bool(form.field_strength.data),
+        limit_detector=form.limit_detector.data or None,
+        mapping_profile=_chosen_profile(form),
+    )
 
 
 def _chosen_profile(form: FileResultForm) -> ColumnMappingProfile | None:
@@ -122,9 +137,19 @@ def manual(request_id: int):
     form = ManualResultForm(prefix=ManualResultForm.PREFIX)
     _fill_result_choices(test_request, form)
     if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return redirect(url_for("testing.request_detail", request_id=request_id))
+        flash_form_errors(form)
+        return render_request_detail(test_request, manual_form=form)
+    try:
+        result = _record_manual(form, test_request)
+    except DomainError as error:
+        show_rule_error(form, error)
+        return render_request_detail(test_request, manual_form=form)
+    db.session.commit()
+    flash(_("Result recorded: %(verdict)s.", verdict=result.verdict.value), "success")
+    return redirect(url_for("results.detail", result_id=result.id))
 
+
+def _record_manual(form: ManualResultForm, test_request):
     sample, item, used, uncertainty = _common(form, test_request)
     frequency = form.frequency_mhz.data
     measurement = rules.Measurement(
@@ -137,12 +162,9 @@ def manual(request_id: int):
         detector=form.detector.data or None,
         limit_detector=form.limit_detector.data or None,
     )
-    result = rules.record_manual_result(
+    return rules.record_manual_result(
         test_request, sample, item, measurement, used, current_user
     )
-    db.session.commit()
-    flash(_("Result recorded: %(verdict)s.", verdict=result.verdict.value), "success")
-    return redirect(url_for("results.detail", result_id=result.id))
 
 
 @bp.get("/results/<int:result_id>")
@@ -231,7 +253,7 @@ def _close_with_reason(result_id: int, action, message: str):
     check_lab_record(current_user, result.request.lab_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return redirect(url_for("results.detail", result_id=result_id))
     action(result, form.reason.data, current_user)
     db.session.commit()

@@ -16,8 +16,9 @@ from lims.bodies.models import Economy
 from lims.certification.forms import IssueReportForm
 from lims.db_types import today_in
 from lims.equipment.models import Instrument
+from lims.errors import DomainError
 from lims.extensions import db
-from lims.forms import ConfirmForm
+from lims.forms import ConfirmForm, flash_form_errors, show_rule_error
 from lims.pagination import paginate
 from lims.regulations.models import Regulation
 from lims.results.forms import NO_MAPPING, FileResultForm, ManualResultForm
@@ -114,28 +115,49 @@ def new_request():
 @bp.get("/requests/<int:request_id>")
 @require(Permission.VIEW_LAB_RECORDS)
 def request_detail(request_id: int):
-    test_request = load_request(request_id)
-    sample_form = SampleForm()
-    sample_form.received_on.data = today_in(test_request.lab.timezone)
-    file_form = FileResultForm()
-    manual_form = ManualResultForm(prefix=ManualResultForm.PREFIX)
-    _fill_result_choices(test_request, file_form)
-    _fill_result_choices(test_request, manual_form)
-    return render_template(
+    return render_request_detail(load_request(request_id))
+
+
+def render_request_detail(test_request: TestRequest, **submitted):
+    """Render a request's page with its forms.
+
+    A rejected post passes its own form in ``submitted`` (``sample_form``,
+    ``file_form``, ``manual_form`` or ``report_form``), so the page shows
+    what was typed with the errors beside it, with status 400. The other
+    forms start empty.
+    """
+    forms = {**_fresh_forms(test_request), **submitted}
+    page = render_template(
         "testing/request_detail.html",
         req=test_request,
-        sample_form=sample_form,
-        file_form=file_form,
-        manual_form=manual_form,
         confirm_form=ConfirmForm(),
-        report_form=IssueReportForm().offer(current_results(test_request)),
         events=events_for(test_request),
         results=current_results(test_request),
         all_results=test_request.results,
         can=lambda p: has_permission(current_user, p),
         Permission=Permission,
         RequestState=RequestState,
+        **forms,
     )
+    return page, 400 if submitted else 200
+
+
+def _fresh_forms(test_request: TestRequest) -> dict:
+    # formdata=None gives a blank form, even while the request carries
+    # another form's post.
+    sample_form = SampleForm(formdata=None)
+    sample_form.received_on.data = today_in(test_request.lab.timezone)
+    file_form = FileResultForm(formdata=None)
+    manual_form = ManualResultForm(formdata=None, prefix=ManualResultForm.PREFIX)
+    _fill_result_choices(test_request, file_form)
+    _fill_result_choices(test_request, manual_form)
+    report_form = IssueReportForm(formdata=None)
+    return {
+        "sample_form": sample_form,
+        "file_form": file_form,
+        "manual_form": manual_form,
+        "report_form": report_form.offer(current_results(test_request)),
+    }
 
 
 def _fill_result_choices(test_request: TestRequest, form) -> None:
@@ -166,26 +188,23 @@ def receive_sample(request_id: int):
     test_request = load_request(request_id)
     form = SampleForm()
     if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return redirect(url_for("testing.request_detail", request_id=request_id))
-    sample = rules.receive_sample(
-        test_request,
-        description=form.description.data,
-        serial_number=form.serial_number.data or "",
-        condition=form.condition.data,
-        received_on=form.received_on.data,
-        received_by=current_user,
-    )
+        flash_form_errors(form)
+        return render_request_detail(test_request, sample_form=form)
+    try:
+        sample = rules.receive_sample(
+            test_request,
+            description=form.description.data,
+            serial_number=form.serial_number.data or "",
+            condition=form.condition.data,
+            received_on=form.received_on.data,
+            received_by=current_user,
+        )
+    except DomainError as error:
+        show_rule_error(form, error)
+        return render_request_detail(test_request, sample_form=form)
     db.session.commit()
     flash(_("Sample %(code)s received.", code=sample.code), "success")
     return redirect(url_for("testing.request_detail", request_id=request_id))
-
-
-def _flash_form_errors(form) -> None:
-    for name, errors in form.errors.items():
-        label = getattr(form, name).label.text if hasattr(form, name) else name
-        for error in errors:
-            flash(f"{label}: {error}", "danger")
 
 
 def abort_if_not_staff() -> None:

@@ -264,9 +264,15 @@ def test_request_to_verified_certificate(live_server, browser, tmp_path):
     errors = _upload_result(
         page, sample_code, OTHER_TEST_ITEM, [INSTRUMENTS[0], OVERDUE_INSTRUMENT], today
     )
-    expect(page, "a rejected import should return to the request").to_have_url(
-        request_url
+    # The request page comes back from the rejected post itself, with the
+    # form as it was filled in.
+    expect(page, "a rejected import should show the request page").to_have_url(
+        f"{request_url}/results/file"
     )
+    expect(
+        page.locator("#upload-form input[name=expanded_uncertainty]"),
+        "a rejected import should keep the typed uncertainty",
+    ).to_have_value("3.4")
     assert any(OVERDUE_INSTRUMENT in error for error in errors), (
         f"an error message should name the overdue instrument {OVERDUE_INSTRUMENT}; "
         f"the page shows {errors}"
