@@ -292,35 +292,38 @@ def _summary_statements() -> dict[str, sa.Select]:
         .outerjoin(actor, actor.c.id == change.c.actor_id)
         .where(change.c.certificate_id.in_(ids))
     )
-    regulations = (
-        sa.select(
-            certificate_regulation.c.certificate_id,
-            sa.literal(_REGULATIONS),
-            regulation.c.code,
-            no_status,
-            no_status,
-            no_text,
-            no_time,
-            no_text,
-            regulation.c.id,
+
+    def names(kind: int, link, target_id, target, label):
+        """Select one list of names of the certificates, in the history's columns."""
+        return (
+            sa.select(
+                link.c.certificate_id,
+                sa.literal(kind),
+                label,
+                no_status,
+                no_status,
+                no_text,
+                no_time,
+                no_text,
+                target.c.id,
+            )
+            .join(target, target.c.id == target_id)
+            .where(link.c.certificate_id.in_(ids))
         )
-        .join(regulation, regulation.c.id == certificate_regulation.c.regulation_id)
-        .where(certificate_regulation.c.certificate_id.in_(ids))
+
+    regulations = names(
+        _REGULATIONS,
+        certificate_regulation,
+        certificate_regulation.c.regulation_id,
+        regulation,
+        regulation.c.code,
     )
-    importers = (
-        sa.select(
-            certificate_importer.c.certificate_id,
-            sa.literal(_IMPORTERS),
-            importer.c.name,
-            no_status,
-            no_status,
-            no_text,
-            no_time,
-            no_text,
-            importer.c.id,
-        )
-        .join(importer, importer.c.id == certificate_importer.c.organisation_id)
-        .where(certificate_importer.c.certificate_id.in_(ids))
+    importers = names(
+        _IMPORTERS,
+        certificate_importer,
+        certificate_importer.c.organisation_id,
+        importer,
+        importer.c.name,
     )
     lists = sa.union_all(history, regulations, importers).subquery()
     return {
