@@ -142,6 +142,9 @@ class ColumnMappingProfile(db.Model):
         sa.UniqueConstraint(
             "lab_id", "name", name="uq_column_mapping_profile_lab_id_name"
         ),
+        # Profiles can be deleted, and the audit trail finds events by id,
+        # so SQLite must never hand a deleted profile's id to a new one.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

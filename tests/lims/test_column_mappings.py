@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from instruments import ColumnMapping
 from lims.audit.models import AuditEvent
+from lims.audit.service import events_for
 from lims.auth.models import Role
 from lims.errors import DomainError
 from lims.extensions import db as _db
@@ -612,3 +613,19 @@ def test_import_command_mapping_and_format(app, staff, target):
     assert outcome.exit_code != 0
     assert "either --format or --mapping" in outcome.output
     assert _count(Result) == 0
+
+
+def test_deleted_id_not_reused(staff, db):
+    # The audit trail finds a profile's events by id, so a new profile must
+    # not inherit the history of a deleted one.
+    first = _save(staff, name="First table")
+    db.session.commit()
+    deleted_id = first.id
+    mappings.delete_profile(first, staff.tech)
+    db.session.commit()
+
+    second = _save(staff, name="Second table")
+    db.session.commit()
+
+    assert second.id != deleted_id
+    assert [event.action for event in events_for(second)] == ["column_mapping.created"]

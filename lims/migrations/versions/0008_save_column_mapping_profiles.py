@@ -56,6 +56,7 @@ def upgrade():
         sa.UniqueConstraint(
             "lab_id", "name", name="uq_column_mapping_profile_lab_id_name"
         ),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("result", schema=None) as batch_op:
         batch_op.add_column(sa.Column("source_mapping", sa.JSON(), nullable=True))
