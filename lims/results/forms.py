@@ -124,7 +124,9 @@ def parse_column_list(text: str) -> list[str]:
 
 def format_column_list(columns: list[str]) -> str:
     """Join columns into the text that ``parse_column_list`` reads back."""
-    quoted = [f'"{c}"' if "," in c or '"' in c else c for c in columns]
+    quoted = [
+        '"' + c.replace('"', '""') + '"' if "," in c or '"' in c else c for c in columns
+    ]
     return ", ".join(quoted)
 
 

@@ -15,6 +15,7 @@ from lims.auth.models import Role
 from lims.errors import DomainError
 from lims.extensions import db as _db
 from lims.results import mappings
+from lims.results.forms import format_column_list, parse_column_list
 from lims.results.models import ColumnMappingProfile, Result
 from lims.storage.models import StoredFile
 from tests import factories as f
@@ -629,3 +630,18 @@ def test_deleted_id_not_reused(staff, db):
 
     assert second.id != deleted_id
     assert [event.action for event in events_for(second)] == ["column_mapping.created"]
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        ["Pegel", "Mức 2"],
+        ['5" probe', "B"],
+        ['say "hi"', '"q', "a, b"],
+        ["3", "Level, peak"],
+    ],
+)
+def test_column_list_round_trip(columns):
+    text = format_column_list(columns)
+
+    assert parse_column_list(text) == columns
