@@ -8,6 +8,7 @@ pandas in one call instead of one Python ``float()`` per value.
 from __future__ import annotations
 
 import io
+import math
 import re
 from array import array
 from collections.abc import Iterator, Sequence
@@ -18,8 +19,9 @@ import pandas as pd
 
 from instruments.model import ReadError
 
-# Tried in this order: UTF-8 after a BOM, strict UTF-8, the Windows code page
-# cp1252, then Latin-1, which decodes every byte string.
+# Tried in this order, after UTF-16 for a file that starts with its BOM:
+# UTF-8 after a BOM, strict UTF-8, the Windows code page cp1252, then
+# Latin-1, which decodes every byte string.
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252", "latin-1")
 _LINE_BREAK = re.compile("\n")
 
@@ -31,7 +33,15 @@ def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
     every field.
     """
     if encoding is not None:
-        return raw.decode(encoding).replace("\x00", ""), encoding
+        text = raw.decode(encoding).replace("\x00", "")
+        # A UTF-8 file may start with a byte-order mark that the plain utf-8
+        # codec keeps as U+FEFF, which would stick to the first header name.
+        return text.removeprefix("\ufeff"), encoding
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16").replace("\x00", ""), "utf-16"
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: try the other encodings
     if raw.startswith(b"\xef\xbb\xbf"):
         try:
             return raw[3:].decode("utf-8").replace("\x00", ""), "utf-8-sig"
@@ -137,12 +147,21 @@ class Document:
         return ReadError(self.name, line, reason)
 
     def number(self, token: str, index: int, what: str = "a number") -> float:
-        """Parse one float on line ``index``; raise ReadError if it is not one."""
+        """Parse one float on line ``index``; raise ReadError if it is not one.
+
+        NaN is accepted as a point not measured, which the evaluation leaves
+        out. Infinity is not a measurement, and Python's digit separator
+        ("1_00") is not a number format of instrument files, so both are
+        rejected.
+        """
         text = token.strip()
         try:
-            return float(text)
+            value = float(text) if "_" not in text else None
         except ValueError:
-            raise self.error(index, f"expected {what}, found {text!r}") from None
+            value = None
+        if value is None or math.isinf(value):
+            raise self.error(index, f"expected {what}, found {text!r}")
+        return value
 
     def table(
         self,
@@ -170,7 +189,7 @@ class Document:
             values = None
         if values is None or values.shape != (stop - start, columns):
             return self._slow_table(start, stop, columns, sep, decimal)
-        if np.isnan(values).any():
+        if not np.isfinite(values).all():
             return self._slow_table(start, stop, columns, sep, decimal)
         return values
 

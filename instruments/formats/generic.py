@@ -14,14 +14,14 @@ import io
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from instruments.document import Document, decode, split_lines, trace_frame
-from instruments.model import Trace
+from instruments.model import ReadError, Trace
 from instruments.registry import Parsed, register
 from instruments.units import frequency_scale, normalise_level_unit
 
@@ -220,30 +220,48 @@ class GenericTable:
     def parse(self, doc: Document, mapping: ColumnMapping | None = None) -> Parsed:
         if mapping is None:
             raise doc.error(None, "the generic format needs a column mapping")
-        rows, encoding = _rows(doc, mapping)
-        if len(rows) <= mapping.header_rows:
+        records, encoding = _records(doc, mapping)
+        if len(records) <= mapping.header_rows:
             raise doc.error(
                 None, f"no data rows after {mapping.header_rows} header rows"
             )
+        rows = [row for _, row in records]
         names = rows[0] if mapping.header_rows else []
+        header_line = records[0][0] if mapping.header_rows else None
         units = rows[mapping.units_row] if mapping.units_row is not None else []
-        data = rows[mapping.header_rows :]
-        x_at = _position(doc, names, mapping.x_column)
-        x_hz = _column(doc, mapping, data, x_at) * _x_scale(doc, mapping, units, x_at)
+        units_line = (
+            records[mapping.units_row][0] if mapping.units_row is not None else None
+        )
+        # Spreadsheet exports often end with, or contain, empty rows.
+        data = [
+            (line, row)
+            for line, row in records[mapping.header_rows :]
+            if any(cell.strip() for cell in row)
+        ]
+        if not data:
+            raise doc.error(
+                None, f"no data rows after {mapping.header_rows} header rows"
+            )
+        x_at = _position(doc, names, mapping.x_column, header_line)
+        x_scale = _x_scale(doc, mapping, units, x_at, units_line)
+        x_hz = _column(doc, mapping, data, x_at) * x_scale
         traces = []
         for column in mapping.y_columns:
-            at = _position(doc, names, column)
+            at = _position(doc, names, column, header_line)
             unit = mapping.y_unit if mapping.y_unit is not None else _cell(units, at)
-            name = _cell(names, at) or f"column {at}"
+            name = unicodedata.normalize("NFC", _cell(names, at)) or f"column {at}"
             frame = trace_frame(x_hz, _column(doc, mapping, data, at))
             traces.append(Trace(name, frame, normalise_level_unit(unit)))
-        metadata = _date(doc, mapping, names, data)
+        metadata = _date(doc, mapping, names, data, header_line)
         return Parsed(metadata, traces, encoding=encoding)
 
 
-def _rows(doc: Document, mapping: ColumnMapping) -> tuple[list[list[str]], str | None]:
+Record = tuple[int, list[str]]  # 0-based line where the row starts, its cells
+
+
+def _records(doc: Document, mapping: ColumnMapping) -> tuple[list[Record], str | None]:
     if doc.raw.startswith((_ZIP_SIGNATURE, _OLE_SIGNATURE)):
-        return _excel_rows(doc, mapping), "xlsx"
+        return list(enumerate(_excel_rows(doc, mapping))), "xlsx"
     text, encoding = doc.text, None
     if mapping.encoding is not None:
         try:
@@ -252,9 +270,14 @@ def _rows(doc: Document, mapping: ColumnMapping) -> tuple[list[list[str]], str |
             raise doc.error(
                 None, f"cannot decode as {mapping.encoding}: {exc}"
             ) from None
-    lines = split_lines(text)
-    rows = list(csv.reader(lines, delimiter=mapping.separator))
-    return [row for row in rows], encoding
+    reader = csv.reader(split_lines(text), delimiter=mapping.separator)
+    records = []
+    start = 0
+    # A quoted cell may span lines, so a row starts where the last one ended.
+    for row in reader:
+        records.append((start, row))
+        start = reader.line_num
+    return records, encoding
 
 
 def _excel_rows(doc: Document, mapping: ColumnMapping) -> list[list[str]]:
@@ -265,19 +288,31 @@ def _excel_rows(doc: Document, mapping: ColumnMapping) -> list[list[str]]:
     except Exception as exc:  # openpyxl and xlrd raise many exception types
         raise doc.error(None, f"cannot read the workbook: {exc}") from None
     return [
-        ["" if pd.isna(value) else str(value) for value in row]
+        [_excel_text(value, mapping.date_format) for value in row]
         for row in frame.itertuples(index=False)
     ]
 
 
-def _position(doc: Document, names: list[str], column: Column) -> int:
+def _excel_text(value: Any, date_format: str | None) -> str:
+    """Return a cell as text. A date cell is written in the mapping's format,
+    so that reading it back with that format gives the same date."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, datetime | date):
+        return value.strftime(date_format) if date_format else value.isoformat()
+    return str(value)
+
+
+def _position(
+    doc: Document, names: list[str], column: Column, header_line: int | None
+) -> int:
     if isinstance(column, int):
         return column
     # Compared in NFC, so that a name typed as "e" + U+0302 matches "ê".
     stripped = [unicodedata.normalize("NFC", name.strip()) for name in names]
     expected_name = unicodedata.normalize("NFC", column.strip())
     if expected_name not in stripped:
-        raise doc.error(1 if names else None, f"no column named {column!r}")
+        raise doc.error(header_line, f"no column named {column!r}")
     return stripped.index(expected_name)
 
 
@@ -286,38 +321,57 @@ def _cell(row: list[str], at: int) -> str:
 
 
 def _column(
-    doc: Document, mapping: ColumnMapping, data: list[list[str]], at: int
+    doc: Document, mapping: ColumnMapping, data: list[Record], at: int
 ) -> np.ndarray:
     values = np.empty(len(data))
-    for offset, row in enumerate(data):
-        index = mapping.header_rows + offset
+    for offset, (line, row) in enumerate(data):
         if at >= len(row):
-            raise doc.error(index, f"row has no column {at + 1}")
-        text = row[at].strip().replace(mapping.decimal, ".")
-        values[offset] = doc.number(text, index)
+            raise doc.error(line, f"row has no column {at + 1}")
+        text = row[at].strip()
+        if mapping.decimal != "." and "." in text:
+            # A point beside a decimal comma may be a thousands separator, so
+            # reading "1.5" as one and a half could be wrong by a factor 1000.
+            reason = f"expected a number with a decimal comma, found {text!r}"
+            raise doc.error(line, reason)
+        try:
+            values[offset] = doc.number(text.replace(mapping.decimal, "."), line)
+        except ReadError:
+            # The message quotes the cell as the file has it.
+            raise doc.error(line, f"expected a number, found {text!r}") from None
     return values
 
 
-def _x_scale(doc: Document, mapping: ColumnMapping, units: list[str], at: int) -> float:
+def _x_scale(
+    doc: Document,
+    mapping: ColumnMapping,
+    units: list[str],
+    at: int,
+    units_line: int | None,
+) -> float:
     unit = mapping.x_unit if mapping.x_unit is not None else _cell(units, at)
     scale = frequency_scale(unit or "Hz")
     if scale is None:
-        raise doc.error(mapping.units_row, f"unknown frequency unit {unit!r}")
+        raise doc.error(units_line, f"unknown frequency unit {unit!r}")
     return scale
 
 
 def _date(
-    doc: Document, mapping: ColumnMapping, names: list[str], data: list[list[str]]
+    doc: Document,
+    mapping: ColumnMapping,
+    names: list[str],
+    data: list[Record],
+    header_line: int | None,
 ) -> dict[str, str]:
     if mapping.date_column is None or mapping.date_format is None:
         return {}
-    at = _position(doc, names, mapping.date_column)
-    text = _cell(data[0], at)
+    at = _position(doc, names, mapping.date_column, header_line)
+    line, row = data[0]
+    text = _cell(row, at)
     try:
         return {"date": datetime.strptime(text, mapping.date_format).isoformat()}
     except ValueError:
         reason = f"date {text!r} does not match the format {mapping.date_format!r}"
-        raise doc.error(mapping.header_rows, reason) from None
+        raise doc.error(line, reason) from None
 
 
 register(GenericTable())

@@ -45,9 +45,9 @@ def trace_and_limit(result, max_points: int = MAX_DRAWN_POINTS):
     if not result.trace_points:
         return None
     x, y = traces.unpack(result.trace_points)
-    x, y = thin(x, y, max_points)
-    positive = x > 0
-    x, y = x[positive], y[positive]
+    # A reading of NaN (not measured) has no place on the plot.
+    drawable = (x > 0) & np.isfinite(x) & np.isfinite(y)
+    x, y = thin(x[drawable], y[drawable], max_points)
     if len(x) == 0:
         return None
     line = limit_line(result.test_item, result.detector or None)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from instruments import ColumnMapping, read
+from instruments import ColumnMapping, ReadError, read
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "instruments"
 LEVEL_TABLE = DATA / "level-table.DE.tsv"
@@ -160,3 +160,128 @@ def test_inspect_mapping_with_other_format(mapping_file):
 
     assert result.returncode == 2
     assert "applies to the generic format" in result.stderr
+
+
+def _german_table(
+    *data_lines: str, header: str = "Datum\tZeit\tFrequenz\tPegel"
+) -> bytes:
+    lines = [header, "\t\tMHz\tdBuV", *data_lines]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("cell", ["1_00,0", "inf", "-Infinity", "1.000,5", "4x,1"])
+def test_bad_level_cell_named_as_written(cell):
+    content = _german_table(
+        "04.03.2024\t09:15:00\t0,15\t41,25", f"04.03.2024\t09:15:00\t0,5\t{cell}"
+    )
+
+    with pytest.raises(ReadError) as caught:
+        read(content, name="levels.tsv", mapping=ColumnMapping.from_dict(GERMAN))
+
+    assert caught.value.line == 4
+    assert repr(cell) in caught.value.reason
+
+
+def test_blank_rows_skipped_with_true_line_numbers():
+    content = _german_table(
+        "04.03.2024\t09:15:00\t0,15\t41,25",
+        "",
+        "\t\t\t",
+        "04.03.2024\t09:16:00\t1,0\tx",
+    )
+
+    with pytest.raises(ReadError) as caught:
+        read(content, name="levels.tsv", mapping=ColumnMapping.from_dict(GERMAN))
+
+    assert caught.value.line == 6
+
+
+def test_blank_rows_at_end_ignored():
+    content = _german_table("04.03.2024\t09:15:00\t0,15\t41,25") + b"\n\n"
+
+    reading = read(content, name="levels.tsv", mapping=ColumnMapping.from_dict(GERMAN))
+
+    assert reading.traces[0].data["y"].tolist() == [41.25]
+
+
+def test_missing_column_names_header_line():
+    mapping = ColumnMapping.from_dict({**GERMAN, "y_columns": ["Level"]})
+
+    with pytest.raises(ReadError) as caught:
+        read(LEVEL_TABLE, mapping=mapping)
+
+    assert caught.value.line == 1
+    assert "no column named 'Level'" in caught.value.reason
+
+
+def test_quoted_header_over_two_lines_keeps_line_numbers():
+    content = (
+        b'Datum\tZeit\tFrequenz\t"Pegel\nQP"\n\t\tMHz\tdBuV\n'
+        b"04.03.2024\t09:15:00\t0,15\t41,25\n04.03.2024\t09:15:00\t0,5\tx\n"
+    )
+    mapping = ColumnMapping.from_dict({**GERMAN, "y_columns": [3]})
+
+    with pytest.raises(ReadError) as caught:
+        read(content, name="levels.tsv", mapping=mapping)
+
+    assert caught.value.line == 5
+
+
+def test_explicit_utf8_strips_byte_order_mark():
+    content = b"\xef\xbb\xbf" + _german_table("04.03.2024\t09:15:00\t0,15\t41,25")
+    mapping = ColumnMapping.from_dict({**GERMAN, "encoding": "utf-8"})
+
+    reading = read(content, name="levels.tsv", mapping=mapping)
+
+    assert reading.traces[0].data["y"].tolist() == [41.25]
+
+
+def test_utf16_with_byte_order_mark_detected():
+    text = _german_table("04.03.2024\t09:15:00\t0,15\t41,25").decode()
+
+    reading = read(
+        text.encode("utf-16"),
+        name="levels.tsv",
+        mapping=ColumnMapping.from_dict(GERMAN),
+    )
+
+    assert reading.encoding == "utf-16"
+    assert reading.traces[0].data["y"].tolist() == [41.25]
+
+
+def test_trace_name_in_nfc():
+    decomposed = unicodedata.normalize("NFD", "Mức")
+    content = _german_table(
+        "04.03.2024\t09:15:00\t0,15\t41,25",
+        header=f"Datum\tZeit\tFrequenz\t{decomposed}",
+    )
+    mapping = ColumnMapping.from_dict({**GERMAN, "y_columns": ["Mức"]})
+
+    reading = read(content, name="levels.tsv", mapping=mapping)
+
+    assert reading.traces[0].name == unicodedata.normalize("NFC", "Mức")
+
+
+def test_excel_date_cell_read_with_format():
+    import datetime as dt
+    import io
+
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"Datum": [dt.datetime(2024, 3, 4)], "Frequenz": [1.5], "Pegel": [40.0]}
+    )
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    mapping = ColumnMapping(
+        x_column="Frequenz",
+        y_columns=("Pegel",),
+        x_unit="MHz",
+        y_unit="dBuV",
+        date_column="Datum",
+        date_format="%d.%m.%Y",
+    )
+
+    reading = read(buffer.getvalue(), name="levels.xlsx", mapping=mapping)
+
+    assert reading.metadata["date"] == "2024-03-04T00:00:00"

@@ -19,6 +19,7 @@ EMC_EMI = (
     / "instruments"
     / "tektronix-EMC-EMI_v1_Example.csv"
 )
+RS_SCAN = EMC_EMI.with_name("rs-receiver-scan.DAT")
 
 
 @pytest.fixture
@@ -315,3 +316,37 @@ def test_form_errors_speak_vietnamese(client):
     page = response.get_data(as_text=True)
     assert "This field is required." not in page
     assert "Trường này là bắt buộc." in page
+
+
+def test_trace_with_unmeasured_point_plots(client, staff, db):
+    # An instrument writes NaN for a point it did not measure; the evaluation
+    # leaves it out and the plot must skip it rather than fail.
+    lab, people, receiver = staff
+    req, sample = f.request_with_sample(lab, people["tech"])
+    item = f.flat_item(f.regulation(), 66.5)
+    db.session.commit()
+    login(client, people["tech"])
+    page = f"/requests/{req.id}"
+    scan = RS_SCAN.read_bytes().replace(b";41.250000;", b";nan;")
+
+    response = post_form(
+        client,
+        page,
+        f"/requests/{req.id}/results/file",
+        {
+            "sample": str(sample.id),
+            "test_item": str(item.id),
+            "instruments": [str(receiver.id)],
+            "measured_on": date.today().isoformat(),
+            "expanded_uncertainty": "3.4",
+            "format_name": "",
+            "file": (io.BytesIO(scan), RS_SCAN.name),
+        },
+        content_type="multipart/form-data",
+    )
+
+    result = _db.session.scalar(_db.select(Result))
+    plot = client.get(f"/results/{result.id}/trace.svg")
+    assert response.status_code == 302
+    assert plot.status_code == 200
+    assert b"<polyline" in plot.data
