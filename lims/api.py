@@ -6,7 +6,7 @@ from lims.certification.models import Certificate, TestReport
 from lims.certification.rules import find_issued_pdf
 from lims.errors import DomainError
 from lims.extensions import csrf
-from lims.pagination import paginate
+from lims.pagination import MAX_PAGE, paginate
 from lims.public.service import (
     EXPORT_FORMATS,
     RegisterFilter,
@@ -25,9 +25,11 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def certificates():
     search = RegisterFilter.from_args(request.args, strict=True)
     raw_page = request.args.get("page", "1")
-    if not raw_page.isdigit() or int(raw_page) < 1:
+    valid = raw_page.isascii() and raw_page.isdecimal()
+    if not valid or not 0 < int(raw_page) <= MAX_PAGE:
         raise DomainError(
-            f"page={raw_page!r} is invalid; pages are numbered from 1.", field="page"
+            f"page={raw_page!r} is invalid; pages are numbered from 1 to {MAX_PAGE}.",
+            field="page",
         )
     page = paginate(search_query(search))
     return jsonify(

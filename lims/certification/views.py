@@ -199,14 +199,15 @@ def issue_certificate(report_id: int):
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _render_report_detail(report, form=form)
-    if current_user.body is None:
-        raise DomainError(_("Your account is not attached to a certification body."))
-
     holder = db.get_or_404(Organisation, form.holder.data)
     importers = db.session.scalars(
         db.select(Organisation).where(Organisation.id.in_(form.importers.data or []))
     ).all()
     try:
+        if current_user.body is None:
+            raise DomainError(
+                _("Your account is not attached to a certification body.")
+            )
         certificate = rules.issue_certificate(
             reports=[report],
             scheme=CertificateScheme(form.scheme.data),

@@ -11,8 +11,9 @@ from lims.db_types import today_in
 from lims.equipment.forms import CalibrationForm
 from lims.equipment.models import CalibrationOutcome, Instrument
 from lims.equipment.rules import record_calibration
+from lims.errors import DomainError
 from lims.extensions import db
-from lims.forms import flash_form_errors
+from lims.forms import flash_form_errors, show_rule_error
 
 bp = Blueprint("equipment", __name__, url_prefix="/instruments")
 
@@ -53,15 +54,19 @@ def add_calibration(instrument_id: int):
         flash_form_errors(form)
         return _render_detail(instrument, form), 400
 
-    record_calibration(
-        instrument,
-        calibrated_on=form.calibrated_on.data,
-        due_on=form.due_on.data,
-        certificate_number=form.certificate_number.data,
-        calibrated_by=form.calibrated_by.data,
-        outcome=CalibrationOutcome(form.outcome.data),
-        recorded_by=current_user,
-    )
+    try:
+        record_calibration(
+            instrument,
+            calibrated_on=form.calibrated_on.data,
+            due_on=form.due_on.data,
+            certificate_number=form.certificate_number.data,
+            calibrated_by=form.calibrated_by.data,
+            outcome=CalibrationOutcome(form.outcome.data),
+            recorded_by=current_user,
+        )
+    except DomainError as error:
+        show_rule_error(form, error)
+        return _render_detail(instrument, form), 400
     db.session.commit()
     flash(_("Calibration recorded."), "success")
     return redirect(url_for("equipment.detail", instrument_id=instrument.id))

@@ -90,7 +90,7 @@ def import_results(
     if mapping_name is not None:
         if format_name not in (None, "generic"):
             raise click.UsageError("give either --format or --mapping, not both.")
-        mapping = _mapping(request, mapping_name)
+        mapping, mapping_name = _mapping(request, mapping_name)
     settings = FileImport(
         measured_on=measured_on.date() if measured_on else date.today(),
         expanded_uncertainty=uncertainty,
@@ -133,6 +133,7 @@ def _instruments(lab_id: int, assets: tuple[str, ...]) -> tuple[int, ...]:
 
 
 def _mapping(request: TestRequest, name: str):
+    """Return the lab's mapping called ``name`` and the name as saved."""
     profile = find_profile(request.lab_id, name)
     if profile is None:
         raise click.BadParameter(
@@ -141,7 +142,7 @@ def _mapping(request: TestRequest, name: str):
             param_hint="--mapping",
         )
     try:
-        return mapping_for_request(profile, request)
+        return mapping_for_request(profile, request), profile.name
     except DomainError as error:
         raise click.BadParameter(error.message, param_hint="--mapping") from None
 

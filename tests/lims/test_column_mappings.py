@@ -570,8 +570,10 @@ def _import_args(target, staff, *extra):
     ]
 
 
-def test_import_command_with_mapping(app, staff, target):
-    args = _import_args(target, staff, "--mapping", "German level table")
+@pytest.mark.parametrize("typed", ["German level table", "  German level table "])
+def test_import_command_with_mapping(app, staff, target, typed):
+    # The result records the name as saved, however it was typed.
+    args = _import_args(target, staff, "--mapping", typed)
 
     outcome = app.test_cli_runner().invoke(args=args)
 

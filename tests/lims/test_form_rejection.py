@@ -110,3 +110,26 @@ def test_status_change_without_reason_keeps_choice(client, app, db):
     assert (
         _db.session.scalar(_db.select(_db.func.count(CertificateStatusChange.id))) == 1
     )
+
+
+def test_calibration_rule_error_keeps_input(client, bench):
+    tech, receiver, _, _, _ = bench
+    login(client, tech)
+    page = f"/instruments/{receiver.id}"
+    data = {
+        "calibrated_on": "2030-01-01",
+        "due_on": "2031-01-01",
+        "certificate_number": "CAL-TYPED-77",
+        "calibrated_by": "VMI",
+        "outcome": "pass",
+    }
+
+    response = post_form(client, page, f"{page}/calibrations", data)
+
+    html = response.get_data(as_text=True)
+    field_start = html.index('name="calibrated_on"')
+    field_end = html.index("</div>", field_start)
+    assert response.status_code == 400
+    assert 'value="CAL-TYPED-77"' in html
+    assert "is in the future" in html[field_start:field_end]
+    assert len(receiver.calibrations) == 1

@@ -293,6 +293,8 @@ def test_csv_export_has_one_charset(client):
         ("issued_from=bad", "issued_from"),
         ("issued_to=2026-13-01", "issued_to"),
         ("page=0", "page"),
+        ("page=%C2%B2", "page"),
+        ("page=99999999999999999999999", "page"),
     ],
 )
 def test_api_rejects_invalid_filters(client, query, field):
@@ -303,6 +305,7 @@ def test_api_rejects_invalid_filters(client, query, field):
 
 def test_register_page_ignores_invalid_filters(client):
     assert client.get("/register?status=foo&issued_from=bad").status_code == 200
+    assert client.get("/register?page=%C2%B2").status_code == 200
 
 
 def test_form_errors_speak_vietnamese(client):
