@@ -100,6 +100,13 @@ def _unrecognised(doc: Document) -> ReadError:
     described by its separator and column names, because such a file is
     usually a spreadsheet export that a column mapping can read.
     """
+    if doc.raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        reason = (
+            "unknown format: a spreadsheet workbook (ZIP or OLE container, as "
+            "Excel writes) that no instrument reader recognises. To import it, "
+            "save a column mapping for its layout and read the file through it"
+        )
+        return doc.error(None, reason)
     lines = [
         (index, doc.lines[index])
         for index in range(min(len(doc.lines), _LINES_TO_DESCRIBE))

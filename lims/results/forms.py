@@ -90,7 +90,9 @@ class ManualResultForm(_ResultFields):
 
     PREFIX = "manual"
 
-    value = DecimalField(_l("Measured value"), validators=[DataRequired()])
+    # InputRequired, not DataRequired: a level of 0 is a value, and text
+    # that is not a number keeps its own message.
+    value = DecimalField(_l("Measured value"), validators=[InputRequired()])
     operand = SelectField(
         _l("Qualifier"),
         choices=[("", "="), ("<", "<"), (">", ">")],

@@ -20,6 +20,7 @@ import instruments
 from instruments import ColumnMapping
 from instruments.limits import Evaluation, evaluate
 from lims.audit.service import record, snapshot
+from lims.db_types import today_in
 from lims.equipment.models import Instrument
 from lims.errors import DomainError
 from lims.extensions import db
@@ -326,6 +327,12 @@ def _check_can_record(request, sample, item, used, measured_on: date) -> None:
             f"Test item {item.clause} is not part of the regulations of "
             f"request {request.number}.",
             field="test_item",
+        )
+    if measured_on > today_in(request.lab.timezone):
+        raise DomainError(
+            f"The measurement date {measured_on} is in the future; enter the "
+            "date the measurement was made.",
+            field="measured_on",
         )
     if measured_on < sample.received_on:
         raise DomainError(

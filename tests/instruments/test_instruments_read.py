@@ -1,7 +1,9 @@
 """The ``read`` entry point: sources, sniffing, errors and garbage input."""
 
+import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -81,6 +83,16 @@ def test_unrecognised_semicolon_table():
         read(content, name="levels.csv")
 
     assert caught.value.line == 1
+
+
+def test_unrecognised_workbook_suggests_mapping():
+    buffer = io.BytesIO()
+    pd.DataFrame({"f": [1.0], "level": [2.0]}).to_excel(buffer, index=False)
+
+    with pytest.raises(ReadError, match="spreadsheet workbook") as caught:
+        read(buffer.getvalue(), name="levels.xlsx")
+
+    assert "column mapping" in caught.value.reason
 
 
 def test_leading_blank_lines_rejected():

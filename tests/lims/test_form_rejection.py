@@ -133,3 +133,42 @@ def test_calibration_rule_error_keeps_input(client, bench):
     assert 'value="CAL-TYPED-77"' in html
     assert "is in the future" in html[field_start:field_end]
     assert len(receiver.calibrations) == 1
+
+
+def test_manual_value_of_zero_recorded(client, bench):
+    tech, receiver, req, sample, item = bench
+    login(client, tech)
+    page = f"/requests/{req.id}"
+    data = manual_data(sample, item, receiver, **{"manual-value": "0"})
+
+    response = post_form(client, page, f"{page}/results/manual", data)
+
+    assert response.status_code == 302
+    assert _db.session.scalar(_db.select(Result)).value == 0.0
+
+
+def test_manual_value_not_a_number_named(client, bench):
+    tech, receiver, req, sample, item = bench
+    login(client, tech)
+    page = f"/requests/{req.id}"
+    data = manual_data(sample, item, receiver, **{"manual-value": "abc"})
+
+    response = post_form(client, page, f"{page}/results/manual", data)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Not a valid decimal value." in html
+    assert "This field is required." not in html
+
+
+def test_future_measurement_date_rejected(client, bench):
+    tech, receiver, req, sample, item = bench
+    login(client, tech)
+    page = f"/requests/{req.id}"
+    data = manual_data(sample, item, receiver, **{"manual-measured_on": "2099-01-01"})
+
+    response = post_form(client, page, f"{page}/results/manual", data)
+
+    assert response.status_code == 400
+    assert "is in the future" in response.get_data(as_text=True)
+    assert _db.session.scalar(_db.select(Result)) is None
