@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -144,6 +145,8 @@ class ColumnMappingForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     description = StringField(_l("Description"), validators=[Length(max=300)])
+    # The version of the saved profile that the form was filled from.
+    version = HiddenField()
     x_column = StringField(
         _l("Frequency column"),
         validators=[DataRequired(), Length(max=120)],
@@ -327,6 +330,7 @@ class ColumnMappingForm(FlaskForm):
         """Show a saved profile's settings in the fields."""
         self.name.data = profile.name
         self.description.data = profile.description
+        self.version.data = str(profile.version)
         self.x_column.data = profile.x_column
         self.x_unit.data = profile.x_unit
         self.y_columns.data = format_column_list(profile.y_columns)

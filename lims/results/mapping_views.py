@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from lims.audit.service import events_for
 from lims.auth.permissions import Permission, check_lab_record, require
@@ -134,6 +135,11 @@ def _try_sample(form: ColumnMappingForm):
     return mappings.try_mapping(upload.read(), upload.filename, form.mapping())
 
 
+def _version(form: ColumnMappingForm) -> int | None:
+    text = (form.version.data or "").strip()
+    return int(text) if text.isascii() and text.isdecimal() else None
+
+
 def _save(form: ColumnMappingForm, lab, profile):
     """Save through the rule; show a rejection at its field and return None."""
     try:
@@ -144,12 +150,18 @@ def _save(form: ColumnMappingForm, lab, profile):
             description=form.description.data or "",
             mapping=form.mapping(),
             actor=current_user,
+            expected_version=_version(form),
         )
-    except DomainError as error:
-        db.session.rollback()
-        target = getattr(form, error.field or "", None)
-        errors = target.errors if target is not None else form.form_errors
-        errors.append(error.message)
-        return None
-    db.session.commit()
-    return saved
+        db.session.commit()
+    except StaleDataError:
+        # Two saves of one version at the same moment: the other one won.
+        error = DomainError(str(mappings.SAVED_MEANWHILE))
+    except DomainError as rejected:
+        error = rejected
+    else:
+        return saved
+    db.session.rollback()
+    target = getattr(form, error.field or "", None)
+    errors = target.errors if target is not None else form.form_errors
+    errors.append(error.message)
+    return None

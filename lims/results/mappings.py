@@ -10,6 +10,7 @@ can check them first.
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 import instruments
 from instruments import ColumnMapping
@@ -58,6 +59,12 @@ def find_profile(lab_id: int, name: str) -> ColumnMappingProfile | None:
     )
 
 
+SAVED_MEANWHILE = _l(
+    "Someone saved this column mapping after you opened it. Reload the page "
+    "to see their changes, then make yours again."
+)
+
+
 def save_profile(
     lab,
     profile: ColumnMappingProfile | None,
@@ -66,12 +73,16 @@ def save_profile(
     description: str,
     mapping: ColumnMapping,
     actor,
+    expected_version: int | None = None,
 ) -> ColumnMappingProfile:
     """Create a profile in ``lab`` (``profile`` None) or change ``profile``.
 
-    Raises DomainError when the name is empty or taken in the lab, or when a
-    header name has only digits.
+    ``expected_version`` is the version the editor started from. Raises
+    DomainError when someone saved the profile since, when the name is
+    empty or taken in the lab, or when a header name has only digits.
     """
+    if profile is not None and expected_version not in (None, profile.version):
+        raise DomainError(str(SAVED_MEANWHILE))
     name = name.strip()
     if not name:
         raise DomainError(_("Enter a name for the column mapping."), field="name")

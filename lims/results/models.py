@@ -169,8 +169,13 @@ class ColumnMappingProfile(db.Model):
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow
     )
+    # Raised by each save. The edit form carries the version it showed, so
+    # that a save over someone else's newer change is refused.
+    version: Mapped[int] = mapped_column(default=1)
 
     lab = relationship("Body")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @validates("y_columns")
     def _normalise_columns(self, key: str, columns) -> list[str]:

@@ -228,6 +228,34 @@ def test_edit_through_form(client, staff, db):
     assert "Pegel, &#34;Level, QP&#34;" in form
 
 
+def test_edit_over_newer_save_refused(client, staff, db):
+    # Two people open the same mapping; the first saves, then the second.
+    profile = _save(staff)
+    db.session.commit()
+    login(client, staff.tech)
+    page = f"/column-mappings/{profile.id}"
+    opened = profile.version
+    first = post_form(
+        client, page, page, {**GERMAN_FORM, "version": str(opened), "y_unit": "dBm"}
+    )
+
+    second = post_form(
+        client,
+        page,
+        page,
+        {**GERMAN_FORM, "version": str(opened), "description": "Second edit"},
+    )
+
+    _db.session.expire_all()
+    saved = _db.session.get(ColumnMappingProfile, profile.id)
+    assert first.status_code == 302
+    assert second.status_code == 400
+    assert "Someone saved this column mapping" in second.get_data(as_text=True)
+    assert saved.y_unit == "dBm"
+    assert saved.description != "Second edit"
+    assert saved.version == opened + 1
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [

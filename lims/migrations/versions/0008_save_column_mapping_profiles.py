@@ -47,6 +47,7 @@ def upgrade():
         sa.Column(
             "updated_at", lims.db_types.UTCDateTime(timezone=True), nullable=False
         ),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["lab_id"],
             ["body.id"],
