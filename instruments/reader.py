@@ -80,7 +80,7 @@ def _choose(doc: Document, format: str | None) -> Format:
             raise doc.error(None, f"unknown format {format!r}; known formats: {known}")
         return FORMATS[format]
     if not doc.raw.strip():
-        raise doc.error(None, "the file is empty")
+        raise doc.error(None, "the file is empty or contains only blank space")
     for fmt in FORMATS.values():
         if _sniff(fmt, doc):
             return fmt
@@ -90,7 +90,7 @@ def _choose(doc: Document, format: str | None) -> Format:
 # Separators tried, in this order, when describing an unrecognised table.
 _SEPARATORS = {"\t": "tab", ";": "semicolon", ",": "comma"}
 # Lines searched for the first line with content.
-_LINES_TO_DESCRIBE = 20
+_LINES_TO_DESCRIBE = 1000
 
 
 def _unrecognised(doc: Document) -> ReadError:
@@ -107,11 +107,12 @@ def _unrecognised(doc: Document) -> ReadError:
             "save a column mapping for its layout and read the file through it"
         )
         return doc.error(None, reason)
-    lines = [
-        (index, doc.lines[index])
-        for index in range(min(len(doc.lines), _LINES_TO_DESCRIBE))
-        if doc.lines[index].strip()
-    ]
+    lines = []
+    for index in range(min(len(doc.lines), _LINES_TO_DESCRIBE)):
+        if doc.lines[index].strip():
+            lines.append((index, doc.lines[index]))
+            if len(lines) == 2:
+                break
     if not lines:
         reason = f"unknown format: the first {_LINES_TO_DESCRIBE} lines are blank"
         return doc.error(None, reason)

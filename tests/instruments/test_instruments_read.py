@@ -95,9 +95,17 @@ def test_unrecognised_workbook_suggests_mapping():
     assert "column mapping" in caught.value.reason
 
 
-def test_leading_blank_lines_rejected():
-    with pytest.raises(ReadError, match="first 20 lines are blank"):
-        read(b" \n" * 30 + b"1,2\n", name="blank.csv")
+def test_content_after_blank_lines_named():
+    with pytest.raises(ReadError) as caught:
+        read(b" \n" * 30 + b"Freq,Level\n1,2\n", name="late.csv")
+
+    assert caught.value.line == 31
+    assert "comma-separated table" in caught.value.reason
+
+
+def test_only_blank_space_rejected():
+    with pytest.raises(ReadError, match="only blank space"):
+        read(b" \n\t\n", name="blank.csv")
 
 
 def test_empty_file():
