@@ -172,14 +172,20 @@ def _record_manual(form: ManualResultForm, test_request):
 def detail(result_id: int):
     result = db.get_or_404(Result, result_id)
     check_lab_record(current_user, result.request.lab_id)
-    return render_template(
+    return _render_detail(result)
+
+
+def _render_detail(result: Result, reason_form: ReasonForm | None = None):
+    """Render a result's page; a rejected reason form comes back with status 400."""
+    page = render_template(
         "results/detail.html",
         result=result,
         events=events_for(result),
         confirm_form=ConfirmForm(),
-        reason_form=ReasonForm(),
+        reason_form=reason_form or ReasonForm(formdata=None),
         can_correct=_can_correct(current_user),
     )
+    return page, 200 if reason_form is None else 400
 
 
 @bp.get("/results/<int:result_id>/trace.svg")
@@ -254,8 +260,12 @@ def _close_with_reason(result_id: int, action, message: str):
     form = ReasonForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
-        return redirect(url_for("results.detail", result_id=result_id))
-    action(result, form.reason.data, current_user)
+        return _render_detail(result, form)
+    try:
+        action(result, form.reason.data, current_user)
+    except DomainError as error:
+        show_rule_error(form, error)
+        return _render_detail(result, form)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("results.detail", result_id=result_id))

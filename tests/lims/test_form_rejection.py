@@ -172,3 +172,26 @@ def test_future_measurement_date_rejected(client, bench):
     assert response.status_code == 400
     assert "is in the future" in response.get_data(as_text=True)
     assert _db.session.scalar(_db.select(Result)) is None
+
+
+def test_reason_rule_error_keeps_reason(client, bench):
+    # Only an approved result is corrected; this one is still entered.
+    tech, receiver, req, sample, item = bench
+    login(client, tech)
+    page = f"/requests/{req.id}"
+    post_form(
+        client, page, f"{page}/results/manual", manual_data(sample, item, receiver)
+    )
+    result = _db.session.scalar(_db.select(Result))
+    detail = f"/results/{result.id}"
+
+    response = post_form(
+        client, detail, f"{detail}/correct", {"reason": "Sai đơn vị khi nhập tay"}
+    )
+
+    html = response.get_data(as_text=True)
+    _db.session.expire_all()
+    assert response.status_code == 400
+    assert "Sai đơn vị khi nhập tay" in html
+    assert "only an approved result" in html
+    assert _db.session.get(Result, result.id).status.value == "entered"

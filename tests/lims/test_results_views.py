@@ -46,7 +46,7 @@ def test_reject_through_form_then_lineage(client, imported):
         f"/results/{result_id}/reject", data={"reason": "Wrong antenna factor"}
     )
 
-    assert empty.status_code == 302
+    assert empty.status_code == 400
     assert response.status_code == 302
     _db.session.expire_all()
     result = _db.session.get(Result, result_id)
