@@ -37,6 +37,21 @@ FILES = Path(__file__).parent / "files"
 DEMO_DOMAIN = "demo.lims.example"
 
 
+# A German-locale spreadsheet of levels: tab separated, decimal comma,
+# dd.mm.yyyy dates, and a units row under the column names.
+GERMAN_LEVEL_TABLE = ColumnMapping(
+    x_column="Frequenz",
+    y_columns=("Pegel",),
+    separator="\t",
+    decimal=",",
+    header_rows=2,
+    units_row=1,
+    x_unit=None,
+    date_column="Datum",
+    date_format="%d.%m.%Y",
+)
+
+
 def demo_loaded() -> bool:
     return db.session.scalar(db.select(Body).where(Body.code == "DVT")) is not None
 
@@ -238,17 +253,7 @@ def _column_mappings(bodies, users) -> None:
             "Tab, dấu phẩy thập phân, ngày dd.mm.yyyy / "
             "tabs, decimal comma, dd.mm.yyyy dates"
         ),
-        mapping=ColumnMapping(
-            x_column="Frequenz",
-            y_columns=("Pegel",),
-            separator="\t",
-            decimal=",",
-            header_rows=2,
-            units_row=1,
-            x_unit=None,
-            date_column="Datum",
-            date_format="%d.%m.%Y",
-        ),
+        mapping=GERMAN_LEVEL_TABLE,
         actor=users["technician"],
     )
 

@@ -66,6 +66,27 @@ def import_file(req, sample, test_item, staff: Lab, path=EMC_EMI, **kwargs):
     )
 
 
+def import_command(req, sample, test_item, staff: Lab) -> list[str]:
+    """Return the ``flask lims import-results`` arguments for one result, to
+    which a test adds options and the files."""
+    return [
+        "lims",
+        "import-results",
+        "--request",
+        req.number,
+        "--sample",
+        sample.code,
+        "--test-item",
+        str(test_item.id),
+        "--instrument",
+        staff.receiver.asset_number,
+        "--user",
+        staff.tech.email,
+        "--uncertainty",
+        "3.4",
+    ]
+
+
 def manual(req, sample, test_item, staff: Lab, value, **kwargs):
     measurement = rules.Measurement(
         value=value,

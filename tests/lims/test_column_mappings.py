@@ -12,6 +12,7 @@ from instruments import ColumnMapping
 from lims.audit.models import AuditEvent
 from lims.audit.service import events_for
 from lims.auth.models import Role
+from lims.demo import GERMAN_LEVEL_TABLE
 from lims.errors import DomainError
 from lims.extensions import db as _db
 from lims.results import mappings
@@ -24,17 +25,8 @@ from tests.lims.pages import login, post_form
 
 LEVEL_TABLE = rf.DATA / "level-table.DE.tsv"
 FLAT = [[0.0, None, 66.5, 66.5]]
-GERMAN = ColumnMapping(
-    x_column="Frequenz",
-    y_columns=("Pegel",),
-    separator="\t",
-    decimal=",",
-    header_rows=2,
-    units_row=1,
-    x_unit=None,
-    date_column="Datum",
-    date_format="%d.%m.%Y",
-)
+# The demo lab's mapping, which reads this fixture.
+GERMAN = GERMAN_LEVEL_TABLE
 # The German mapping as the form fields post it.
 GERMAN_FORM = {
     "name": "German level table",
@@ -578,24 +570,7 @@ def test_upload_unfit_mapping_imports_nothing(client, staff, target, db, csrf_of
 
 def _import_args(target, staff, *extra):
     req, sample, item, _ = target
-    return [
-        "lims",
-        "import-results",
-        "--request",
-        req.number,
-        "--sample",
-        sample.code,
-        "--test-item",
-        str(item.id),
-        "--instrument",
-        staff.receiver.asset_number,
-        "--user",
-        staff.tech.email,
-        "--uncertainty",
-        "3.4",
-        *extra,
-        str(LEVEL_TABLE),
-    ]
+    return [*rf.import_command(req, sample, item, staff), *extra, str(LEVEL_TABLE)]
 
 
 @pytest.mark.parametrize("typed", ["German level table", "  German level table "])

@@ -40,13 +40,17 @@ def manual_data(sample, item, receiver, **changes) -> dict:
     return {**data, **changes}
 
 
-def test_invalid_manual_result_keeps_input(client, bench):
+def post_manual(client, bench, **changes):
+    """Sign in as the technician and post the manual result form."""
     tech, receiver, req, sample, item = bench
     login(client, tech)
     page = f"/requests/{req.id}"
-    data = manual_data(sample, item, receiver, **{"manual-value": ""})
+    data = manual_data(sample, item, receiver, **changes)
+    return post_form(client, page, f"{page}/results/manual", data)
 
-    response = post_form(client, page, f"{page}/results/manual", data)
+
+def test_invalid_manual_result_keeps_input(client, bench):
+    response = post_manual(client, bench, **{"manual-value": ""})
 
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -56,12 +60,7 @@ def test_invalid_manual_result_keeps_input(client, bench):
 
 
 def test_rule_error_shown_under_its_field(client, bench):
-    tech, receiver, req, sample, item = bench
-    login(client, tech)
-    page = f"/requests/{req.id}"
-    data = manual_data(sample, item, receiver, **{"manual-measured_on": "2000-01-03"})
-
-    response = post_form(client, page, f"{page}/results/manual", data)
+    response = post_manual(client, bench, **{"manual-measured_on": "2000-01-03"})
 
     html = response.get_data(as_text=True)
     field_start = html.index('name="manual-measured_on"')
@@ -136,24 +135,14 @@ def test_calibration_rule_error_keeps_input(client, bench):
 
 
 def test_manual_value_of_zero_recorded(client, bench):
-    tech, receiver, req, sample, item = bench
-    login(client, tech)
-    page = f"/requests/{req.id}"
-    data = manual_data(sample, item, receiver, **{"manual-value": "0"})
-
-    response = post_form(client, page, f"{page}/results/manual", data)
+    response = post_manual(client, bench, **{"manual-value": "0"})
 
     assert response.status_code == 302
     assert _db.session.scalar(_db.select(Result)).value == 0.0
 
 
 def test_manual_value_not_a_number_named(client, bench):
-    tech, receiver, req, sample, item = bench
-    login(client, tech)
-    page = f"/requests/{req.id}"
-    data = manual_data(sample, item, receiver, **{"manual-value": "abc"})
-
-    response = post_form(client, page, f"{page}/results/manual", data)
+    response = post_manual(client, bench, **{"manual-value": "abc"})
 
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -162,12 +151,7 @@ def test_manual_value_not_a_number_named(client, bench):
 
 
 def test_future_measurement_date_rejected(client, bench):
-    tech, receiver, req, sample, item = bench
-    login(client, tech)
-    page = f"/requests/{req.id}"
-    data = manual_data(sample, item, receiver, **{"manual-measured_on": "2099-01-01"})
-
-    response = post_form(client, page, f"{page}/results/manual", data)
+    response = post_manual(client, bench, **{"manual-measured_on": "2099-01-01"})
 
     assert response.status_code == 400
     assert "is in the future" in response.get_data(as_text=True)

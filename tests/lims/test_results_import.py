@@ -15,23 +15,7 @@ def target(app, db):
     req, sample = f.request_with_sample(staff.lab, staff.tech)
     item = rf.item(f.regulation(), FLAT)
     db.session.commit()
-    args = [
-        "lims",
-        "import-results",
-        "--request",
-        req.number,
-        "--sample",
-        sample.code,
-        "--test-item",
-        str(item.id),
-        "--instrument",
-        staff.receiver.asset_number,
-        "--user",
-        staff.tech.email,
-        "--uncertainty",
-        "3.4",
-    ]
-    return args
+    return rf.import_command(req, sample, item, staff)
 
 
 @pytest.fixture

@@ -149,6 +149,25 @@ def test_request_form_rejects_unknown_hs_code(client, staff, db):
     assert db.session.scalar(db.select(TestRequest)) is None
 
 
+def _upload(client, page, sample, item, receiver, content, name=EMC_EMI.name):
+    """Post one instrument file through the request page's upload form."""
+    return post_form(
+        client,
+        page,
+        f"{page}/results/file",
+        {
+            "sample": str(sample.id),
+            "test_item": str(item.id),
+            "instruments": [str(receiver.id)],
+            "measured_on": date.today().isoformat(),
+            "expanded_uncertainty": "3.4",
+            "format_name": "",
+            "file": (io.BytesIO(content), name),
+        },
+        content_type="multipart/form-data",
+    )
+
+
 def test_instrument_file_uploaded_through_form(client, staff, db):
     lab, people, receiver = staff
     req, sample = f.request_with_sample(lab, people["tech"])
@@ -157,21 +176,7 @@ def test_instrument_file_uploaded_through_form(client, staff, db):
     login(client, people["tech"])
     page = f"/requests/{req.id}"
 
-    response = post_form(
-        client,
-        page,
-        f"/requests/{req.id}/results/file",
-        {
-            "sample": str(sample.id),
-            "test_item": str(item.id),
-            "instruments": [str(receiver.id)],
-            "measured_on": date.today().isoformat(),
-            "expanded_uncertainty": "3.4",
-            "format_name": "",
-            "file": (io.BytesIO(EMC_EMI.read_bytes()), EMC_EMI.name),
-        },
-        content_type="multipart/form-data",
-    )
+    response = _upload(client, page, sample, item, receiver, EMC_EMI.read_bytes())
 
     assert response.status_code == 302
     result = _db.session.scalar(_db.select(Result))
@@ -332,21 +337,7 @@ def test_trace_with_unmeasured_point_plots(client, staff, db):
     page = f"/requests/{req.id}"
     scan = RS_SCAN.read_bytes().replace(b";41.250000;", b";nan;")
 
-    response = post_form(
-        client,
-        page,
-        f"/requests/{req.id}/results/file",
-        {
-            "sample": str(sample.id),
-            "test_item": str(item.id),
-            "instruments": [str(receiver.id)],
-            "measured_on": date.today().isoformat(),
-            "expanded_uncertainty": "3.4",
-            "format_name": "",
-            "file": (io.BytesIO(scan), RS_SCAN.name),
-        },
-        content_type="multipart/form-data",
-    )
+    response = _upload(client, page, sample, item, receiver, scan, RS_SCAN.name)
 
     result = _db.session.scalar(_db.select(Result))
     plot = client.get(f"/results/{result.id}/trace.svg")
