@@ -327,8 +327,8 @@ def test_form_errors_speak_vietnamese(client):
 
 
 def test_trace_with_unmeasured_point_plots(client, staff, db):
-    # An instrument writes NaN for a point it did not measure; the evaluation
-    # leaves it out and the plot must skip it rather than fail.
+    # A NaN level marks a point that was not measured. The evaluation leaves
+    # it out, and the plot must skip it rather than fail.
     lab, people, receiver = staff
     req, sample = f.request_with_sample(lab, people["tech"])
     item = f.flat_item(f.regulation(), 66.5)
