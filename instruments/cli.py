@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -62,8 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (MappingFileError, ReadError) as error:
         print(" ".join(str(error).split()), file=sys.stderr)
         return EXIT_UNREADABLE
-    json.dump(summarise(reading, args.limit), sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    try:
+        json.dump(summarise(reading, args.limit), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of the output stopped early, as `| head` does. Python
+        # would report the pipe again while closing standard output, so it
+        # is pointed at the null device first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

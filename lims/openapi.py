@@ -163,11 +163,20 @@ PATHS = {
                 "200": _json(
                     {
                         "type": "object",
-                        "required": ["genuine", "number", "status"],
+                        "required": ["genuine", "kind", "number", "status"],
                         "properties": {
                             "genuine": {"type": "boolean"},
+                            "kind": {
+                                "type": ["string", "null"],
+                                "enum": ["certificate", "test_report", None],
+                            },
                             "number": {"type": ["string", "null"]},
                             "status": {"type": ["string", "null"]},
+                            "superseded_by": {
+                                "type": ["string", "null"],
+                                "description": "For a test report: the number "
+                                "of the report that replaces it.",
+                            },
                         },
                     }
                 ),

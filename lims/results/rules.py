@@ -19,6 +19,7 @@ import numpy as np
 import instruments
 from instruments import ColumnMapping
 from instruments.limits import Evaluation, evaluate
+from instruments.units import normalise_detector
 from lims.audit.service import record, snapshot
 from lims.db_types import today_in
 from lims.equipment.models import Instrument
@@ -27,7 +28,7 @@ from lims.extensions import db
 from lims.regulations.models import LimitKind, TestItem
 from lims.results import traces
 from lims.results.decision import UndecidableBound, decide, margin_of
-from lims.results.limits import choose_detector, limit_line
+from lims.results.limits import choose_detector, item_detectors, limit_line
 from lims.results.mappings import mapping_for_request
 from lims.results.models import (
     CLOSED_STATUSES,
@@ -220,7 +221,9 @@ def record_reading(
     """Record the chosen trace of an instrument reading as a result."""
     filename = reading.source_name
     _check_can_record(request, sample, item, used, settings.measured_on)
-    trace = _pick_trace(reading, settings.trace_name, filename)
+    trace = _pick_trace(
+        reading, settings.trace_name, filename, item, settings.limit_detector
+    )
     trace, conditions = _trace_in_item_unit(trace, item, settings, filename)
     detector, note = choose_detector(item, trace.detector, settings.limit_detector)
     evaluation = _evaluate(trace, item, detector, filename)
@@ -374,7 +377,20 @@ def _check_uncertainty(request: TestRequest, uncertainty: float | None) -> None:
         )
 
 
-def _pick_trace(reading, trace_name: str | None, filename: str):
+def _pick_trace(
+    reading,
+    trace_name: str | None,
+    filename: str,
+    item: TestItem,
+    limit_detector: str | None,
+):
+    """Return the named trace or, without a name, the one that fits the limit.
+
+    A receiver scan often contains a peak, a quasi-peak and an average trace.
+    Without a name, the first trace measured with the detector of the limit
+    is taken (the chosen limit detector, or the item's only one), and
+    otherwise the first trace of the file.
+    """
     if trace_name:
         for trace in reading.traces:
             if trace.name == trace_name:
@@ -384,6 +400,14 @@ def _pick_trace(reading, trace_name: str | None, filename: str):
             f"{filename}: no trace named {trace_name!r}; the file has {names}.",
             field="trace_name",
         )
+    wanted = normalise_detector(limit_detector)
+    if wanted is None:
+        detectors = item_detectors(item)
+        wanted = detectors[0] if len(detectors) == 1 else None
+    if wanted is not None:
+        for trace in reading.traces:
+            if normalise_detector(trace.detector) == wanted:
+                return trace
     return reading.traces[0]
 
 

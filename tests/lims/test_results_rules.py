@@ -53,6 +53,31 @@ def test_detector_picks_matching_limit(staff, request_sample):
     assert result.conditions == ""
 
 
+def test_trace_of_limit_detector_taken_by_default(staff, request_sample):
+    # The scan holds a peak trace first and a quasi-peak trace third.
+    req, sample = request_sample
+    test_item = rf.item(f.regulation(), FLAT, detector="quasi-peak")
+
+    result = rf.import_file(req, sample, test_item, staff, path=rf.RS_SCAN)
+
+    assert result.trace_name == "Trace 3"
+    assert result.detector == "quasi-peak"
+    assert result.conditions == ""
+
+
+def test_chosen_limit_detector_picks_its_trace(staff, request_sample):
+    req, sample = request_sample
+    segments = {"quasi-peak": [[0, None, 60, 60]], "average": [[0, None, 50, 50]]}
+    test_item = rf.item(f.regulation(), segments)
+
+    result = rf.import_file(
+        req, sample, test_item, staff, path=rf.RS_SCAN, limit_detector="quasi-peak"
+    )
+
+    assert result.trace_name == "Trace 3"
+    assert result.limit_value == 60
+
+
 def test_peak_trace_needs_limit_choice(staff, request_sample):
     req, sample = request_sample
     segments = {"quasi-peak": [[0, None, 70, 70]], "average": [[0, None, 65, 65]]}
