@@ -28,6 +28,10 @@ ENGLISH_COLOUR = colors.Color(0.3, 0.3, 0.3)
 # Table rows may split across pages when both parts are at least this many points
 # tall, so a value longer than a page continues on the next one.
 ROW_SPLIT_MIN_HEIGHT = 24
+# The same for the rows of a data table (results, methods), which are read
+# across: a row moves whole to the next page unless both parts would be this
+# tall, so only a row of half a page or more is ever split.
+DATA_ROW_SPLIT_MIN_HEIGHT = 200
 
 
 @dataclass(frozen=True)
@@ -190,7 +194,7 @@ def data_table(
         [list(header), *[list(row) for row in rows]],
         colWidths=list(col_widths),
         repeatRows=1,
-        splitInRow=ROW_SPLIT_MIN_HEIGHT,
+        splitInRow=DATA_ROW_SPLIT_MIN_HEIGHT,
     )
     table.setStyle(
         TableStyle(

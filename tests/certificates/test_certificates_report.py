@@ -169,3 +169,43 @@ def test_long_text_is_fully_printed():
 
     assert "từ0" in text
     assert "từ2999" in text
+
+
+def _tall_rows(count: int) -> list[ResultLine]:
+    # Each row is several lines tall: a long item name and a long note.
+    return [
+        ResultLine(
+            test_item=f"ROW{index:02d} Phát xạ dẫn trên cổng nguồn AC, loại B, "
+            "giá trị trung bình / Conducted emission on AC mains, class B, average",
+            clause="A.8.1",
+            value="44.8",
+            unit="dBµV",
+            uncertainty="±3.4",
+            limit="≤ 46.0",
+            margin="-1.2",
+            verdict=f"END{index:02d}",
+            note=f"NOTE{index:02d} f = 1.2500 MHz; " + "điều kiện đo bổ sung " * 6,
+        )
+        for index in range(1, count + 1)
+    ]
+
+
+@pytest.mark.parametrize("count", [6, 11, 17])
+def test_result_rows_never_split_across_pages(count):
+    pdf = render_test_report(sample_report(results=_tall_rows(count), plots=[]))
+
+    pages = [page.extract_text() for page in read_pdf(pdf).pages]
+
+    for index in range(1, count + 1):
+        marks = [f"ROW{index:02d}", f"NOTE{index:02d}", f"END{index:02d}"]
+        assert any(all(mark in text for mark in marks) for text in pages), index
+    assert all(text.count("Hạng mục thử") <= 1 for text in pages)
+
+
+def test_row_longer_than_a_page_still_renders():
+    huge = _tall_rows(1)[0]
+    huge = ResultLine(**{**huge.__dict__, "note": "ghi chú rất dài " * 600})
+
+    pdf = render_test_report(sample_report(results=[huge], plots=[]))
+
+    assert len(read_pdf(pdf).pages) > 2
