@@ -95,6 +95,12 @@ class Result(db.Model):
     # that later edits of the profile do not change the record:
     # {"name": profile name, "settings": ColumnMapping.to_dict()}.
     source_mapping: Mapped[dict | None] = mapped_column(sa.JSON)
+    # What the reader noticed in the file (implausible values, traces not
+    # measured, a date in the file other than the measurement date), kept so
+    # that the reviewer sees it too.
+    import_warnings: Mapped[list] = mapped_column(
+        sa.JSON, default=list, server_default=sa.text("'[]'")
+    )
 
     entered_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

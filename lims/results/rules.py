@@ -12,7 +12,7 @@ import dataclasses
 import logging
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 
@@ -257,6 +257,7 @@ def record_reading(
             "name": settings.mapping_name,
             "settings": settings.mapping.to_dict(),
         }
+    result.import_warnings = _import_warnings(reading, settings.measured_on)
     result.trace_name = trace.name
     result.trace_points = traces.pack(trace.data["x_hz"], trace.data["y"])
     result.trace_point_count = len(trace.data)
@@ -268,6 +269,23 @@ def record_reading(
         result.id,
     )
     return result
+
+
+def _import_warnings(reading, measured_on: date) -> list[str]:
+    """Return the reader's warnings, and one more if the file is dated on
+    another day than the measurement date entered."""
+    warnings = list(reading.warnings)
+    stamp = reading.metadata.get("date", "")
+    try:
+        file_day = datetime.fromisoformat(stamp).date() if stamp else None
+    except ValueError:
+        file_day = None
+    if file_day is not None and file_day != measured_on:
+        warnings.append(
+            f"The file is dated {file_day.isoformat()}, but the measurement "
+            f"date entered is {measured_on.isoformat()}."
+        )
+    return warnings
 
 
 def _trace_in_item_unit(trace, item: TestItem, settings: FileImport, filename: str):

@@ -79,6 +79,7 @@ def upload(request_id: int):
                 "file": upload.filename,
                 "points": result.trace_point_count,
                 "verdict": result.verdict.value,
+                "warnings": result.import_warnings,
                 "url": url_for("results.detail", result_id=result.id),
             }
         )
@@ -91,6 +92,8 @@ def upload(request_id: int):
         ),
         "success",
     )
+    for warning in result.import_warnings:
+        flash(warning, "warning")
     return redirect(url_for("results.detail", result_id=result.id))
 
 

@@ -80,6 +80,12 @@ async function importFiles(form, files, panel) {
       link.href = outcome.body.url;
       link.textContent = outcome.file + ": " + outcome.body.points + " / " + outcome.body.verdict;
       item.appendChild(link);
+      (outcome.body.warnings || []).forEach(function (warning) {
+        var note = document.createElement("div");
+        note.className = "warning";
+        note.textContent = warning;
+        item.appendChild(note);
+      });
     } else {
       item.className = "error";
       item.textContent = outcome.file + ": " + outcome.body.error;

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+import instruments
 from lims.certification import rules as certification
 from lims.errors import DomainError
 from lims.regulations.models import LimitKind
@@ -310,3 +311,27 @@ def test_correct_needs_approved_result(staff, request_sample):
 
     with pytest.raises(DomainError, match="only an approved result"):
         rules.correct_result(result, "typo", staff.tech)
+
+
+def test_file_date_warning_kept_with_result(staff, request_sample):
+    # The scan is dated 2024-03-03, not on the measurement date.
+    req, sample = request_sample
+    test_item = rf.item(f.regulation(), FLAT, detector="quasi-peak")
+
+    result = rf.import_file(req, sample, test_item, staff, path=rf.RS_SCAN)
+
+    assert result.import_warnings == [
+        "The file is dated 2024-03-03, but the measurement date entered is "
+        f"{date.today().isoformat()}."
+    ]
+
+
+def test_reader_warnings_kept_and_same_day_adds_none():
+    # Two of the three traces in this export were not measured.
+    reading = instruments.read(rf.DATA / "keysight-E4411DATA.CSV")
+    file_day = date.fromisoformat(reading.metadata["date"][:10])
+
+    warnings = rules._import_warnings(reading, file_day)
+
+    assert warnings == reading.warnings
+    assert len(warnings) == 3

@@ -183,6 +183,7 @@ def test_instrument_file_uploaded_through_form(client, staff, db):
     assert result.margin == pytest.approx(0.896, abs=1e-3)
     detail = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "+0.896" in detail
+    assert "The file is dated 2025-11-11" in detail
     assert client.get(f"/results/{result.id}/trace.svg").status_code == 200
     source = client.get(f"/results/{result.id}/source")
     assert source.data == EMC_EMI.read_bytes()
