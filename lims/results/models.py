@@ -97,7 +97,7 @@ class Result(db.Model):
     source_mapping: Mapped[dict | None] = mapped_column(sa.JSON)
     # What the reader noticed in the file (implausible values, traces not
     # measured, a date in the file other than the measurement date), kept so
-    # that the reviewer sees it too.
+    # that the reviewer can read it too.
     import_warnings: Mapped[list] = mapped_column(
         sa.JSON, default=list, server_default=sa.text("'[]'")
     )
