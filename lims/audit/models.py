@@ -25,3 +25,34 @@ class AuditEvent(db.Model):
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
 
     actor = relationship("User")
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """Return ``(field, before, after)`` for each plain value that changed.
+
+        Lists and nested objects are left to the full record (the admin
+        audit page and its export); long texts are cut to ``CHANGE_WIDTH``.
+        """
+        before, after = self.before or {}, self.after or {}
+        if not before or not after:
+            return []
+        return [
+            (field, _shorten(before.get(field)), _shorten(value))
+            for field, value in after.items()
+            if before.get(field) != value
+            and _is_plain(value)
+            and _is_plain(before.get(field))
+        ]
+
+
+# The longest value shown in a change line, in characters.
+CHANGE_WIDTH = 80
+
+
+def _is_plain(value) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _shorten(value):
+    if isinstance(value, str) and len(value) > CHANGE_WIDTH:
+        return value[: CHANGE_WIDTH - 1] + "…"
+    return value

@@ -345,3 +345,19 @@ def test_trace_with_unmeasured_point_plots(client, staff, db):
     assert response.status_code == 302
     assert plot.status_code == 200
     assert b"<polyline" in plot.data
+
+
+def test_request_audit_shows_state_change(client, staff, db):
+    lab, people, _ = staff
+    req, _ = f.request_with_sample(lab, people["tech"])
+    db.session.commit()
+    login(client, people["tech"])
+
+    english = client.get(f"/requests/{req.id}").get_data(as_text=True)
+    vietnamese = client.get(
+        f"/requests/{req.id}", headers={"Accept-Language": "vi"}
+    ).get_data(as_text=True)
+
+    assert "<code>state</code>: Registered → Samples received" in english
+    assert "<code>state</code>: " in vietnamese
+    assert "→ Đã nhận mẫu" in vietnamese
