@@ -44,7 +44,7 @@ class AuditEvent(db.Model):
         ]
 
 
-# The longest value shown in a change line, in characters.
+# The maximum length, in characters, of a value shown in a change line.
 CHANGE_WIDTH = 80
 
 

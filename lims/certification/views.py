@@ -131,8 +131,15 @@ def _render_report_detail(report: TestReport, **submitted):
     """
     forms = {"form": None, "amend_form": None}
     issued = report.status == ReportStatus.ISSUED
+    # Why no certificate can rest on the report, shown instead of the form.
+    not_certifiable = None
     if issued and has_permission(current_user, Permission.ISSUE_CERTIFICATE):
-        forms["form"] = _certificate_form(report, formdata=None)
+        try:
+            rules.check_report_acceptable(report)
+        except DomainError as error:
+            not_certifiable = error.message
+        else:
+            forms["form"] = _certificate_form(report, formdata=None)
     if issued and has_permission(current_user, Permission.ISSUE_REPORT):
         forms["amend_form"] = AmendReportForm(formdata=None)
     forms.update(submitted)
@@ -140,6 +147,7 @@ def _render_report_detail(report: TestReport, **submitted):
         "certification/report_detail.html",
         report=report,
         events=events_for(report),
+        not_certifiable=not_certifiable,
         **forms,
     )
     return page, 400 if submitted else 200

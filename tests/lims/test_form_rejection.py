@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from lims.auth.models import Role
+from lims.certification import rules as certification
 from lims.certification.models import CertificateStatusChange
 from lims.extensions import db as _db
 from lims.results.models import Result
@@ -179,3 +180,29 @@ def test_reason_rule_error_keeps_reason(client, bench):
     assert "Sai đơn vị khi nhập tay" in html
     assert "only an approved result" in html
     assert _db.session.get(Result, result.id).status.value == "entered"
+
+
+def test_failing_report_offers_no_certificate_form(client, app, db):
+    parties = cf.setup()
+    req = cf.approved_request(parties, value=70.0, limit=60.0)
+    report = certification.issue_test_report(req, parties.reviewer)
+    db.session.commit()
+    login(client, parties.officer)
+
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+
+    assert 'id="certificate-form"' not in page
+    assert 'id="not-certifiable"' in page
+    assert "did not pass" in page
+
+
+def test_passing_report_offers_certificate_form(client, app, db):
+    parties = cf.setup()
+    report = cf.report(parties)
+    db.session.commit()
+    login(client, parties.officer)
+
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+
+    assert 'id="certificate-form"' in page
+    assert 'id="not-certifiable"' not in page
