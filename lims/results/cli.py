@@ -6,6 +6,7 @@ imported, which happens when the application registers its blueprints.
 
 import sys
 import time
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +32,12 @@ from lims.testing.models import Sample, TestRequest
 @click.option("--request", "request_number", required=True, help="Request number.")
 @click.option("--sample", "sample_code", required=True, help="Sample code.")
 @click.option(
-    "--test-item", "test_item_id", required=True, type=int, help="Test item id."
+    "--test-item",
+    "test_item_text",
+    required=True,
+    help="Test item: its id, or words that match one item of the request's "
+    "regulations (regulation code, clause or name), such as 'class B, "
+    "quasi-peak'.",
 )
 @click.option(
     "--instrument",
@@ -58,7 +64,13 @@ from lims.testing.models import Sample, TestRequest
     help="Name of a saved column mapping of the request's lab; reads the files "
     "as tables through it.",
 )
-@click.option("--trace", "trace_name", default=None, help="Trace name; default: first.")
+@click.option(
+    "--trace",
+    "trace_name",
+    default=None,
+    help="Trace name; default: the trace measured with the limit's detector, "
+    "else the first.",
+)
 @click.option("--limit-detector", default=None, help="Detector of the limit to apply.")
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
@@ -66,7 +78,7 @@ from lims.testing.models import Sample, TestRequest
 def import_results(
     request_number: str,
     sample_code: str,
-    test_item_id: int,
+    test_item_text: str,
     assets: tuple[str, ...],
     email: str,
     measured_on,
@@ -85,6 +97,7 @@ def import_results(
     request = _one(TestRequest, TestRequest.number == request_number, "request")
     sample = _one(Sample, Sample.code == sample_code, "sample")
     user = _one(User, User.email == email, "user")
+    test_item_id = _test_item(request, test_item_text)
     instruments = _instruments(request.lab_id, assets)
     mapping = None
     if mapping_name is not None:
@@ -116,6 +129,35 @@ def _one(model, condition, what: str):
     if found is None:
         raise click.BadParameter(f"no {what} matches; check the value.")
     return found
+
+
+def _test_item(request: TestRequest, text: str) -> int:
+    """Return the id of the request's test item named by ``text``.
+
+    Digits are an id. Other text must match exactly one item of the request's
+    regulations, in its regulation code, clause or name, ignoring case. When
+    it matches none or several, the error lists the candidates.
+    """
+    text = unicodedata.normalize("NFC", text.strip())
+    if text.isascii() and text.isdecimal():
+        return int(text)
+    items = [item for reg in request.regulations for item in reg.test_items]
+    wanted = text.casefold()
+    matches = [item for item in items if wanted in _item_label(item).casefold()]
+    if len(matches) == 1:
+        return matches[0].id
+    shown = matches or items
+    listing = "; ".join(f"{item.id}: {_item_label(item)}" for item in shown)
+    problem = "matches several test items" if matches else "matches no test item"
+    raise click.BadParameter(
+        f"{text!r} {problem} of request {request.number}. Give one of these ids "
+        f"or more words: {listing}",
+        param_hint="--test-item",
+    )
+
+
+def _item_label(item) -> str:
+    return f"{item.regulation.code} {item.clause} {item.name_en} / {item.name_vi}"
 
 
 def _instruments(lab_id: int, assets: tuple[str, ...]) -> tuple[int, ...]:

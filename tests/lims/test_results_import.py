@@ -75,3 +75,42 @@ def test_import_command_unknown_instrument(app, db, target, folder):
 
     assert outcome.exit_code != 0
     assert "NO-SUCH" in outcome.output
+
+
+@pytest.fixture
+def named_target(app, db):
+    """Import arguments without a test item, and the item to import into."""
+    staff = rf.lab_staff()
+    req, sample = f.request_with_sample(staff.lab, staff.tech)
+    item = rf.item(f.regulation(), FLAT)
+    item.name_en = "Conducted emission, mains port, special clamp"
+    db.session.commit()
+    args = rf.import_command(req, sample, item, staff)
+    at = args.index("--test-item")
+    return args[:at] + args[at + 2 :], item
+
+
+def test_test_item_named_by_words(app, db, named_target):
+    args, item = named_target
+
+    outcome = _run(app, [*args, "--test-item", "SPECIAL clamp", str(rf.EMC_EMI)])
+
+    assert outcome.exit_code == 0, outcome.output
+    result = db.session.scalar(db.select(Result))
+    assert result.test_item_id == item.id
+
+
+@pytest.mark.parametrize(
+    ("words", "problem"),
+    [("class", "matches several test items"), ("no such item", "matches no")],
+)
+def test_test_item_words_must_pick_one(app, db, named_target, words, problem):
+    args, _ = named_target
+
+    outcome = _run(app, [*args, "--test-item", words, str(rf.EMC_EMI)])
+
+    assert outcome.exit_code != 0
+    assert problem in outcome.output
+    # The candidates are listed with their ids and regulation.
+    assert ": QCVN 118:2018/BTTTT" in outcome.output
+    assert db.session.scalar(db.select(db.func.count(Result.id))) == 0
