@@ -142,12 +142,12 @@ def _test_item(request: TestRequest, text: str) -> int:
     if text.isascii() and text.isdecimal():
         return int(text)
     items = [item for reg in request.regulations for item in reg.test_items]
-    wanted = text.casefold()
-    matches = [item for item in items if wanted in _item_label(item).casefold()]
+    needle = text.casefold()
+    matches = [item for item in items if needle in _item_label(item).casefold()]
     if len(matches) == 1:
         return matches[0].id
-    shown = matches or items
-    listing = "; ".join(f"{item.id}: {_item_label(item)}" for item in shown)
+    candidates = matches or items
+    listing = "; ".join(f"{item.id}: {_item_label(item)}" for item in candidates)
     problem = "matches several test items" if matches else "matches no test item"
     raise click.BadParameter(
         f"{text!r} {problem} of request {request.number}. Give one of these ids "

@@ -418,13 +418,13 @@ def _pick_trace(
             f"{filename}: no trace named {trace_name!r}; the file has {names}.",
             field="trace_name",
         )
-    wanted = normalise_detector(limit_detector)
-    if wanted is None:
+    limit_detector_name = normalise_detector(limit_detector)
+    if limit_detector_name is None:
         detectors = item_detectors(item)
-        wanted = detectors[0] if len(detectors) == 1 else None
-    if wanted is not None:
+        limit_detector_name = detectors[0] if len(detectors) == 1 else None
+    if limit_detector_name is not None:
         for trace in reading.traces:
-            if normalise_detector(trace.detector) == wanted:
+            if normalise_detector(trace.detector) == limit_detector_name:
                 return trace
     return reading.traces[0]
 

@@ -55,7 +55,7 @@ def test_detector_picks_matching_limit(staff, request_sample):
 
 
 def test_trace_of_limit_detector_taken_by_default(staff, request_sample):
-    # The scan holds a peak trace first and a quasi-peak trace third.
+    # The scan contains a peak trace first and a quasi-peak trace third.
     req, sample = request_sample
     test_item = rf.item(f.regulation(), FLAT, detector="quasi-peak")
 
