@@ -198,7 +198,7 @@ def read_file(
         )
     except instruments.ReadError as error:
         advice = (
-            "choose its format explicitly"
+            "choose its format or a saved column mapping"
             if mapping is None
             else "check the column mapping"
         )
