@@ -1,6 +1,8 @@
 """Forms shared by several areas, and how a rejected form keeps its input."""
 
-from flask import flash
+import logging
+
+from flask import flash, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -8,6 +10,8 @@ from wtforms.validators import Length, Optional
 
 from lims.errors import DomainError
 from lims.extensions import db
+
+logger = logging.getLogger(__name__)
 
 
 def flash_form_errors(form) -> None:
@@ -26,6 +30,7 @@ def show_rule_error(form, error: DomainError) -> None:
     well as at the top of the page.
     """
     db.session.rollback()
+    logger.warning("rejected %s %s: %s", request.method, request.path, error)
     flash(error.message, "danger")
     field = getattr(form, error.field, None) if error.field else None
     if field is not None and hasattr(field, "errors"):

@@ -7,6 +7,7 @@ another lab's mapping is a 403.
 """
 
 import json
+import logging
 
 from flask import (
     Blueprint,
@@ -30,6 +31,8 @@ from lims.forms import ConfirmForm
 from lims.results import mappings
 from lims.results.forms import ColumnMappingForm
 from lims.results.models import ColumnMappingProfile
+
+logger = logging.getLogger(__name__)
 
 bp = Blueprint("mappings", __name__, url_prefix="/column-mappings")
 
@@ -161,6 +164,9 @@ def _save(form: ColumnMappingForm, lab, profile):
     else:
         return saved
     db.session.rollback()
+    logger.warning(
+        "column mapping %s not saved: %s", getattr(profile, "id", "new"), error
+    )
     target = getattr(form, error.field or "", None)
     errors = target.errors if target is not None else form.form_errors
     errors.append(error.message)
